@@ -1,0 +1,58 @@
+/**
+ * The contract each architecture folder fulfils (decode, plus the few facts about compiled code
+ * that the program layer cannot know in general). Folders register in registry.ts and never
+ * import each other.
+ */
+import type { Arch, Image } from '../binfmt/image.js';
+import type { Decoder, Instruction, Operand } from './instruction.js';
+
+/** A resolved jump table: where it lives and the targets it holds, in table order. */
+export interface JumpTable {
+  readonly table: number;
+  readonly targets: readonly number[];
+}
+
+export interface ArchSpec {
+  readonly arches: readonly Arch[];
+  createDecoder(image: Image): Promise<Decoder>;
+  /**
+   * For an import stub (PLT entry, .MIPS.stubs entry) given its first instructions, the GOT
+   * slot it jumps through, or the imported name directly when the stub encodes it.
+   */
+  stubImport(stub: readonly Instruction[], image: Image): { slot: number } | { name: string } | undefined;
+  /** GOT slot read by an indirect call or jump (`call [rip+X]`, `lw t9, X(gp); jalr t9`). `before` ends just before it. */
+  indirectSlot(before: readonly Instruction[], branch: Instruction, image: Image): number | undefined;
+  /** Targets of a switch jump table ending in `branch`; `before` holds the instructions leading to it, in order. */
+  jumpTable(before: readonly Instruction[], branch: Instruction, image: Image, maxEntries: number): JumpTable | undefined;
+  /** Byte patterns that start functions in stripped code (as hex strings, checked at aligned addresses). */
+  readonly prologues: readonly string[];
+  /** Instruction alignment in bytes (Thumb: 2). */
+  readonly alignment: number;
+}
+
+export function reg(op: Operand | undefined): string | undefined {
+  return op?.kind === 'reg' ? op.reg : undefined;
+}
+export function imm(op: Operand | undefined): number | undefined {
+  return op?.kind === 'imm' ? op.value : undefined;
+}
+export function mem(op: Operand | undefined): Extract<Operand, { kind: 'mem' }> | undefined {
+  return op?.kind === 'mem' ? op : undefined;
+}
+
+/** Index (into `insns`) of the last instruction before `from` matching `pred`, scanning at most `limit` back. */
+export function findBack(insns: readonly Instruction[], from: number, pred: (i: Instruction) => boolean, limit = 16): number {
+  for (let i = from - 1; i >= 0 && i >= from - limit; i--) if (pred(insns[i]!)) return i;
+  return -1;
+}
+
+/** Reads `count` table entries and maps each to a target, stopping at the first one `valid` rejects. */
+export function readTable(count: number, entry: (i: number) => number | undefined, valid: (t: number) => boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = entry(i);
+    if (t === undefined || !valid(t)) break;
+    out.push(t);
+  }
+  return out;
+}
