@@ -22,8 +22,12 @@ export interface ArchSpec {
   stubImport(stub: readonly Instruction[], image: Image): { slot: number } | { name: string } | undefined;
   /** GOT slot read by an indirect call or jump (`call [rip+X]`, `lw t9, X(gp); jalr t9`). `before` ends just before it. */
   indirectSlot(before: readonly Instruction[], branch: Instruction, image: Image): number | undefined;
-  /** Targets of a switch jump table ending in `branch`; `before` holds the instructions leading to it, in order. */
-  jumpTable(before: readonly Instruction[], branch: Instruction, image: Image, maxEntries: number): JumpTable | undefined;
+  /**
+   * Targets of a switch jump table ending in `branch`. `before` holds the instructions that fall
+   * through to it, in order; `all` every instruction of the function decoded so far, for table
+   * bases set up once outside a loop.
+   */
+  jumpTable(before: readonly Instruction[], branch: Instruction, image: Image, maxEntries: number, all: readonly Instruction[]): JumpTable | undefined;
   /** Byte patterns that start functions in stripped code (as hex strings, checked at aligned addresses). */
   readonly prologues: readonly string[];
   /** Instruction alignment in bytes (Thumb: 2). */
@@ -55,4 +59,20 @@ export function readTable(count: number, entry: (i: number) => number | undefine
     out.push(t);
   }
   return out;
+}
+
+/**
+ * The one value every definition of `r` in `all` agrees on, computed by `valueOf` for each
+ * defining instruction (undefined when any definition is not understood).
+ */
+export function uniqueDefinition(all: readonly Instruction[], r: string, writes: (i: Instruction) => boolean, valueOf: (i: Instruction, at: number) => number | undefined): number | undefined {
+  let v: number | undefined;
+  for (let k = 0; k < all.length; k++) {
+    const i = all[k]!;
+    if (!writes(i)) continue;
+    const x = valueOf(i, k);
+    if (x === undefined || (v !== undefined && v !== x)) return undefined;
+    v = x;
+  }
+  return v;
 }

@@ -238,7 +238,8 @@ class ProgramBuilder {
           }
           case 'ijump': {
             const before = this.before(insns, prev, a);
-            const table = this.spec.jumpTable(before, ins, this.image, MAX_TABLE_ENTRIES);
+            const all = [...insns.values()].sort((x, y) => x.address - y.address);
+            const table = this.spec.jumpTable(before, ins, this.image, MAX_TABLE_ENTRIES, all);
             const targets = table?.targets.filter((t) => inside(t)) ?? [];
             if (table && targets.length > 0) {
               tables.push(table);
@@ -264,7 +265,12 @@ class ProgramBuilder {
           continue;
         }
         edges.set(last.address, succ);
-        for (const s of succ) { leaders.add(s); if (!insns.has(s)) work.push(s); }
+        for (const s of succ) {
+          leaders.add(s);
+          // The first path to reach a block is the one analyses look back along (switch guards).
+          if (!prev.has(s)) prev.set(s, last.address);
+          if (!insns.has(s)) work.push(s);
+        }
         break;
       }
     }

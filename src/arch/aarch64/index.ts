@@ -3,13 +3,17 @@ import type { Image } from '../../binfmt/image.js';
 import { isExecutable, readWord } from '../../binfmt/image.js';
 import type { Instruction } from '../instruction.js';
 import type { ArchSpec, JumpTable } from '../spec.js';
-import { findBack, imm, mem, readTable, reg } from '../spec.js';
+import { findBack, imm, mem, readTable, reg, uniqueDefinition } from '../spec.js';
 import { Aarch64Decoder } from './decode.js';
 
 /** Value of `r` just before index `at`: adrp page (+ add lo12) or adr label. */
-function addressIn(insns: readonly Instruction[], at: number, r: string): number | undefined {
-  const def = findBack(insns, at, (i) => reg(i.operands[0]) === r && i.flow === 'seq', 12);
-  if (def < 0) return undefined;
+function addressIn(insns: readonly Instruction[], at: number, r: string, all: readonly Instruction[] = []): number | undefined {
+  const def = findBack(insns, at, (i) => reg(i.operands[0]) === r && i.flow === 'seq' && !STORES.has(i.mnemonic), 12);
+  if (def < 0) {
+    // A base set up once before the dispatch loop: every write of r must compute the same address.
+    return uniqueDefinition(all, r, (i) => reg(i.operands[0]) === r && i.flow === 'seq' && !STORES.has(i.mnemonic) && !(i.mnemonic === 'adrp' && all.some((j) => j.mnemonic === 'add' && reg(j.operands[0]) === r && reg(j.operands[1]) === r)),
+      (i, k) => (i.mnemonic === 'adr' ? imm(i.operands[1]) : addressIn(all, k + 1, r)));
+  }
   const d = insns[def]!;
   if (d.mnemonic === 'adr' || d.mnemonic === 'adrp') return imm(d.operands[1]);
   if (d.mnemonic === 'add' && reg(d.operands[1]) === r && imm(d.operands[2]) !== undefined) {
@@ -31,12 +35,14 @@ function bound(before: readonly Instruction[]): number | undefined {
   return undefined;
 }
 
+const STORES = new Set(['str', 'strb', 'strh', 'stp', 'stur', 'sturb', 'sturh', 'cmp', 'tst', 'cmn']);
+
 const LOADS: Record<string, { size: 1 | 2 | 4; signed: boolean }> = {
   ldrb: { size: 1, signed: false }, ldrh: { size: 2, signed: false }, ldr: { size: 4, signed: false },
   ldrsb: { size: 1, signed: true }, ldrsh: { size: 2, signed: true }, ldrsw: { size: 4, signed: true },
 };
 
-function jumpTable(before: readonly Instruction[], branch: Instruction, image: Image, maxEntries: number): JumpTable | undefined {
+function jumpTable(before: readonly Instruction[], branch: Instruction, image: Image, maxEntries: number, all: readonly Instruction[]): JumpTable | undefined {
   const target = reg(branch.operands[0]);
   if (!target) return undefined;
   const n = before.length;
@@ -47,7 +53,7 @@ function jumpTable(before: readonly Instruction[], branch: Instruction, image: I
   const baseReg = reg(add.operands[1]), entryOp = add.operands[2];
   if (!baseReg || entryOp?.kind !== 'reg') return undefined;
   const shift = entryOp.shift && typeof entryOp.shift.amount === 'number' ? entryOp.shift.amount : 0;
-  const base = addressIn(before, addAt, baseReg);
+  const base = addressIn(before, addAt, baseReg, all);
   if (base === undefined) return undefined;
   const entryReg = entryOp.reg.replace(/^x/, 'w');
   const loadAt = findBack(before, addAt, (i) => LOADS[i.mnemonic] !== undefined && reg(i.operands[0])?.replace(/^x/, 'w') === entryReg, 8);
@@ -55,7 +61,7 @@ function jumpTable(before: readonly Instruction[], branch: Instruction, image: I
   const load = before[loadAt]!;
   const m = mem(load.operands[1]);
   if (!m?.base) return undefined;
-  const table = addressIn(before, loadAt, m.base);
+  const table = addressIn(before, loadAt, m.base, all);
   if (table === undefined) return undefined;
   const { size, signed } = LOADS[load.mnemonic]!;
   const sx = signed || /^sxt/.test(entryOp.extend ?? '');

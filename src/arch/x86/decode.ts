@@ -65,7 +65,7 @@ export class X86Decoder implements Decoder {
           const base = regName(ins.memoryBase), index = regName(ins.memoryIndex), seg = ins.segmentPrefix;
           const m: { -readonly [K in keyof Extract<Operand, { kind: 'mem' }>]: Extract<Operand, { kind: 'mem' }>[K] } = {
             kind: 'mem', scale: ins.memoryIndexScale,
-            disp: ins.isIpRelMemoryOperand ? Number(ins.ipRelMemoryAddress) : Number(BigInt.asIntN(64, ins.memoryDisplacementU64)),
+            disp: ins.isIpRelMemoryOperand ? Number(ins.ipRelMemoryAddress) : Number(BigInt.asIntN(this.image.bits, ins.memoryDisplacementU64)),
           };
           if (base && !ins.isIpRelMemoryOperand) m.base = base;
           if (index) m.index = index;

@@ -3,7 +3,7 @@ import type { Image } from '../../binfmt/image.js';
 import { isExecutable, readWord } from '../../binfmt/image.js';
 import type { Instruction } from '../instruction.js';
 import type { ArchSpec, JumpTable } from '../spec.js';
-import { findBack, imm, mem, readTable, reg } from '../spec.js';
+import { findBack, imm, mem, readTable, reg, uniqueDefinition } from '../spec.js';
 import { X86Decoder } from './decode.js';
 
 /** 32-bit register names of the 64-bit ones, so `cmp eax` bounds `[rdx+rax*4]`. */
@@ -28,7 +28,7 @@ export function switchBound(before: readonly Instruction[]): number | undefined 
   return undefined;
 }
 
-function jumpTable(before: readonly Instruction[], branch: Instruction, image: Image, maxEntries: number): JumpTable | undefined {
+function jumpTable(before: readonly Instruction[], branch: Instruction, image: Image, maxEntries: number, all: readonly Instruction[]): JumpTable | undefined {
   const valid = (t: number) => isExecutable(image, t);
   const count = Math.min(switchBound(before) ?? maxEntries, maxEntries);
   const word = image.bits === 64 ? 8 : 4;
@@ -45,27 +45,47 @@ function jumpTable(before: readonly Instruction[], branch: Instruction, image: I
   // Optional `add R, B` (entries relative to B), then the load of R from the table.
   const addAt = findBack(before, n, (i) => i.mnemonic === 'add' && same(reg(i.operands[0]), target) && reg(i.operands[1]) !== undefined, 6);
   const relTo = addAt >= 0 ? reg(before[addAt]!.operands[1]) : undefined;
-  const loadAt = findBack(before, addAt >= 0 ? addAt : n, (i) => (i.mnemonic === 'movsxd' || i.mnemonic === 'mov') && same(reg(i.operands[0]), target) && mem(i.operands[1]) !== undefined, 8);
-  if (loadAt < 0) return undefined;
-  const m = mem(before[loadAt]!.operands[1])!;
-  if (!m.index || (m.scale !== 4 && m.scale !== 8)) return undefined;
-  const valueOf = (r: string | undefined): number | undefined => {
-    if (!r) return undefined;
-    if (image.arch === 'x86' && r === 'ebx') return image.gotBase; // i386 PIC code keeps the GOT in %ebx
-    const at = findBack(before, loadAt, (i) => i.mnemonic === 'lea' && same(reg(i.operands[0]), r), 12);
-    const lm = at >= 0 ? mem(before[at]!.operands[1]) : undefined;
+  // The load of R's entry, possibly widened afterwards (cdqe / movsxd r, r32).
+  let loadAt = findBack(before, addAt >= 0 ? addAt : n, (i) => same(reg(i.operands[0]), target) && i.mnemonic !== 'cdqe', 8);
+  let load = loadAt >= 0 ? before[loadAt] : undefined;
+  if (!load || !mem(load.operands[1])) return undefined;
+  const m = mem(load.operands[1])!;
+  if (!m.index) return undefined;
+  const leaValue = (i: Instruction) => {
+    const lm = i.mnemonic === 'lea' ? mem(i.operands[1]) : undefined;
     return lm && !lm.base && !lm.index ? lm.disp : undefined;
   };
-  const baseValue = m.base ? valueOf(m.base) : 0;
-  if (baseValue === undefined) return undefined;
-  const table = baseValue + m.disp;
-  const rel = relTo !== undefined ? valueOf(relTo) : 0;
-  if (rel === undefined) return undefined;
-  const size = m.scale as 4 | 8;
-  const signed = before[loadAt]!.mnemonic === 'movsxd' || relTo !== undefined;
+  const defOf = (r: string, from = loadAt) => findBack(before, from, (i) => same(reg(i.operands[0]), r) && i.mnemonic !== 'cmp' && i.mnemonic !== 'test', 12);
+  const valueOf = (r: string | undefined, from = loadAt): number | undefined => {
+    if (!r) return undefined;
+    if (image.arch === 'x86' && r === 'ebx') return image.gotBase; // i386 PIC code keeps the GOT in %ebx
+    const at = defOf(r, from);
+    if (at >= 0) return leaValue(before[at]!);
+    // Set up once before the loop that dispatches: every write of r in the function must agree.
+    return uniqueDefinition(all, r, (i) => same(reg(i.operands[0]), r) && !['cmp', 'test', 'push', 'pop'].includes(i.mnemonic), leaValue);
+  };
+  // [table + idx*4], or (gcc -O0) [table + scaled] with scaled = lea [idx*4].
+  let tableReg = m.base, size = m.scale;
+  if (m.scale === 1 && m.base) {
+    const scaledOf = (r: string) => { const at = defOf(r); const lm = at >= 0 && before[at]!.mnemonic === 'lea' ? mem(before[at]!.operands[1]) : undefined; return lm && !lm.base && lm.index ? lm.scale : undefined; };
+    const si = scaledOf(m.index), sb = scaledOf(m.base);
+    if (si) size = si; else if (sb) { size = sb; tableReg = m.index; }
+  }
+  if (size !== 4 && size !== 8) return undefined;
+  let baseValue = tableReg ? valueOf(tableReg) : 0;
+  let rel = relTo !== undefined ? valueOf(relTo, addAt) : 0;
+  // i386 PIC: [gotreg + idx*4 - off] then add gotreg: a GOT-relative table, whatever register holds the GOT.
+  if (image.arch === 'x86' && image.gotBase !== undefined && relTo !== undefined && same(relTo, tableReg) && baseValue === undefined) {
+    baseValue = image.gotBase; rel = image.gotBase;
+  }
+  if (baseValue === undefined || rel === undefined) return undefined;
+  // 32-bit addresses wrap; 64-bit ones stay far below 2^53 in user space, so no wrap is needed.
+  const wrap = (x: number) => (image.bits === 32 ? x >>> 0 : x);
+  const table = wrap(baseValue + m.disp);
+  const signed = load.mnemonic === 'movsxd' || relTo !== undefined;
   const targets = readTable(count, (i) => {
-    const e = readWord(image, table + i * size, size, signed);
-    return e === undefined ? undefined : (rel + e) % 2 ** image.bits;
+    const e = readWord(image, table + i * size, size as 4 | 8, signed);
+    return e === undefined ? undefined : wrap(rel! + e);
   }, valid);
   return { table, targets };
 }
