@@ -191,7 +191,35 @@ class ProgramBuilder {
       return f?.names[0] ? { name: f.names[0], import: false } : { import: false };
     };
 
-    while (work.length > 0 && budget > 0) {
+    const pendingJumps: { ins: Instruction; last: number; next: number }[] = [];
+    const resolveJumps = () => {
+      const all = [...insns.values()].sort((x, y) => x.address - y.address);
+      for (const { ins, last, next } of pendingJumps.splice(0)) {
+        const a = ins.address;
+        const before = this.before(insns, prev, a);
+        const succ: number[] = [];
+        const table = this.spec.jumpTable(before, ins, this.image, MAX_TABLE_ENTRIES, all);
+        const targets = table?.targets.filter((t) => inside(t)) ?? [];
+        if (table && targets.length > 0) {
+          tables.push(table);
+          for (const t of new Set(targets)) succ.push(t);
+        } else {
+          const slot = this.spec.indirectSlot(before, ins, this.image);
+          const name = slot === undefined ? undefined : this.image.importSlots.get(slot);
+          if (name) calls.push({ address: a, name, import: true, tail: true });
+          else unresolved.push(a);
+        }
+        if (ins.conditional && inside(next)) succ.push(next);
+        edges.set(last, succ);
+        for (const t of succ) {
+          leaders.add(t);
+          if (!prev.has(t)) prev.set(t, last);
+          if (!insns.has(t)) work.push(t);
+        }
+      }
+    };
+    while ((work.length > 0 || pendingJumps.length > 0) && budget > 0) {
+      if (work.length === 0) { resolveJumps(); continue; }
       let a = work.pop()!;
       while (budget-- > 0) {
         if (insns.has(a)) { leaders.add(a); break; }
@@ -236,28 +264,17 @@ class ProgramBuilder {
             if (ins.flow === 'branch') fall();
             break;
           }
-          case 'ijump': {
-            const before = this.before(insns, prev, a);
-            const all = [...insns.values()].sort((x, y) => x.address - y.address);
-            const table = this.spec.jumpTable(before, ins, this.image, MAX_TABLE_ENTRIES, all);
-            const targets = table?.targets.filter((t) => inside(t)) ?? [];
-            if (table && targets.length > 0) {
-              tables.push(table);
-              for (const t of new Set(targets)) succ.push(t);
-            } else {
-              const slot = this.spec.indirectSlot(before, ins, this.image);
-              const name = slot === undefined ? undefined : this.image.importSlots.get(slot);
-              if (name) calls.push({ address: a, name, import: true, tail: true });
-              else unresolved.push(a);
-            }
-            if (ins.conditional) fall();
+          case 'ijump':
+            // Resolved once the rest of the function is decoded (table bases are often set up
+            // on a path the depth-first walk has not reached yet).
+            pendingJumps.push({ ins, last: last.address, next });
             break;
-          }
           case 'return':
           case 'trap':
             if (ins.conditional) fall();
             break;
         }
+        if (ins.flow === 'ijump') break;
         if (!stop) {
           if (!inside(next)) { edges.set(last.address, []); break; }
           prev.set(next, last.address);
@@ -306,11 +323,11 @@ class ProgramBuilder {
     };
   }
 
-  /** Up to 16 instructions that run just before `a`, following fall-through predecessors. */
+  /** Up to 24 instructions that run just before `a`, following fall-through predecessors. */
   private before(insns: Map<number, Instruction>, prev: Map<number, number>, a: number): Instruction[] {
     const out: Instruction[] = [];
     let p = prev.get(a);
-    while (p !== undefined && out.length < 16) {
+    while (p !== undefined && out.length < 24) {
       const i = insns.get(p);
       if (!i) break;
       out.push(i);

@@ -17,7 +17,7 @@ function addressIn(insns: readonly Instruction[], at: number, r: string, all: re
   const d = insns[def]!;
   if (d.mnemonic === 'adr' || d.mnemonic === 'adrp') return imm(d.operands[1]);
   if (d.mnemonic === 'add' && reg(d.operands[1]) === r && imm(d.operands[2]) !== undefined) {
-    const base = addressIn(insns, def, r);
+    const base = addressIn(insns, def, r, all);
     return base === undefined ? undefined : base + imm(d.operands[2])!;
   }
   return undefined;
