@@ -351,7 +351,8 @@ class ProgramBuilder {
     };
     const patterns = this.spec.prologues.map((p) => new RegExp('^' + p));
     const width = Math.max(0, ...this.spec.prologues.map((p) => p.length / 2));
-    const align = this.image.arch === 'x86' || this.image.arch === 'x86_64' ? 16 : this.spec.alignment;
+    // x86 functions need not be aligned (gcc -O0, -Os); its prologue patterns are distinctive enough to scan every byte of a gap.
+    const align = this.spec.alignment;
     const out: number[] = [];
     for (const s of this.image.sections) {
       if ((s.flags & 4) === 0 || s.addr === 0 || STUB_SECTIONS.has(s.name) || s.type === 8) continue;

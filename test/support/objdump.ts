@@ -76,6 +76,9 @@ const AARCH64_ALIASES: Record<string, string> = { ushll: 'uxtl', sshll: 'sxtl', 
 function ourMnemonic(i: Instruction): string {
   const src = i.operands[1];
   if ((i.mnemonic === 'addiu' || i.mnemonic === 'ori') && src?.kind === 'reg' && src.reg === 'zero' && i.operands[2]?.kind === 'imm') return 'li';
+  // A32 single-register push/pop are str/ldr with sp write-back.
+  if (!i.thumb && i.mnemonic === 'str' && /\[sp, #-4\]!$/.test(i.text)) return 'push';
+  if (!i.thumb && i.mnemonic === 'ldr' && /\[sp\], #4$/.test(i.text)) return 'pop';
   return i.mnemonic;
 }
 

@@ -28,8 +28,15 @@ export const mips: ArchSpec = {
   },
   indirectSlot(before, branch, image) {
     // lw t9, off(gp) ... jalr t9: a call through the GOT entry at gp+off.
-    const r = reg(branch.operands[branch.operands.length - 1]);
-    const at = findBack(before, before.length, (i) => reg(i.operands[0]) === r && i.mnemonic !== 'nop', 8);
+    // gcc -O0 loads into another register first: lw v0, off(gp); move t9, v0.
+    let r = reg(branch.operands[branch.operands.length - 1]);
+    let at = before.length;
+    for (let hops = 0; hops < 3 && r; hops++) {
+      const reg0 = r;
+      at = findBack(before, at, (i) => reg(i.operands[0]) === reg0 && i.mnemonic !== 'nop', 12);
+      if (at < 0 || before[at]!.mnemonic !== 'move') break;
+      r = reg(before[at]!.operands[1]);
+    }
     const m = at >= 0 && before[at]!.mnemonic === 'lw' ? mem(before[at]!.operands[1]) : undefined;
     if (!m || m.base !== 'gp' || image.mipsGp === undefined) return undefined;
     return (image.mipsGp + m.disp) >>> 0;
