@@ -93,6 +93,17 @@ class ProgramBuilder {
         const f = this.buildFunction(this.seeds.get(a)!);
         done.set(a, f);
         if (!discover) continue;
+        // The entry passes main (and init/fini) to __libc_start_main by address: `lea rdi, [rip+main]`.
+        if (f.address === image.entry) {
+          for (const b of f.blocks) for (const i of b.instructions) {
+            const m = i.mnemonic === 'lea' ? i.operands[1] : undefined;
+            if (m?.kind !== 'mem' || m.index) continue;
+            const target = !m.base ? m.disp : m.base === 'ebx' && image.gotBase !== undefined ? (image.gotBase + m.disp) >>> 0 : undefined;
+            if (target === undefined || this.seeds.has(target) || !this.isCode(target)) continue;
+            this.addSeed(target, false, 'entry', []);
+            queue.push(target);
+          }
+        }
         for (const c of f.calls) {
           if (c.target === undefined || c.import || this.seeds.has(c.target) || !this.isCode(c.target)) continue;
           this.addSeed(c.target, this.callThumb(f, c), 'call', []);
