@@ -27,7 +27,6 @@ function objdump(arch: Arch, file: string): Map<number, ObjInsn> {
     const body = m[2]!.trim();
     // Lines objdump itself cannot decode (`(bad)`, `<UNDEFINED>`, `<illegal>`) are not instructions.
     if (!body || body.startsWith('.') || body.startsWith('@') || body.startsWith('(bad)') || /UNDEFINED|illegal/.test(body)) continue;
-    out.set(parseInt(m[1]!, 16), { mnemonic: body.split(/\s+/)[0]! === '' ? body : body.split(/[\s]+/)[0]! });
     // objdump prints x86 prefixes as separate words (`rep stos`, `bnd jmp`, `lock cmpxchg`)
     const words = body.split(/\s+/);
     let k = 0;
