@@ -39,9 +39,9 @@ describe('functions and CFGs', () => {
   });
 
   const TABLES: [string, string, number][] = [['vm', 'vm_exec', 14], ['vm', 'vm_disassemble', 14], ['words', 'transform_char', 12]];
-  for (const target of ['x86_64', 'aarch64', 'x86', 'arm-thumb']) {
+  for (const target of ['x86_64', 'aarch64', 'x86', 'arm-thumb', 'arm-a32', 'mips', 'mipsel']) {
     it(`switch jump tables on ${target} resolve to every case`, async () => {
-      for (const opt of target === 'x86_64' || target === 'aarch64' ? ['O0', 'O2'] : ['O2']) {
+      for (const opt of ['O0', 'O2']) {
         for (const [prog, fn, cases] of TABLES) {
           const p = await buildProgram(loadElf(fixture(target, opt, prog).path));
           const f = p.functions.find((x) => x.name === fn)!;
@@ -67,9 +67,8 @@ describe('functions and CFGs', () => {
     }
   });
 
-  // Known gap: on ARM and AArch64, main is reached only through a literal-pool or GOT load in _start, which discovery does not follow yet.
-  it('discovers functions in stripped binaries from the entry point, call targets and prologues', async () => {
-    for (const f of fixtures().filter((x) => x.arch !== 'arm' && x.arch !== 'aarch64')) {
+  it('discovers functions in stripped binaries from the entry point, calls, code pointers and prologues', async () => {
+    for (const f of fixtures()) {
       const debug = await buildProgram(loadElf(f.path));
       const stripped = await buildProgram(loadElf(f.stripped));
       const found = new Set(stripped.functions.map((x) => x.address));
@@ -77,11 +76,14 @@ describe('functions and CFGs', () => {
       // Every function some code calls directly must be found.
       const called = new Set(debug.functions.flatMap((fn) => fn.calls.filter((c) => !c.import && c.target !== undefined && !c.tail).map((c) => c.target!)));
       const calledFound = [...called].filter((a) => found.has(a)).length;
-      // gcc -O2 on i686 leaves few prologue patterns and main is reached only through __libc_start_main.
-      assert.ok(calledFound / called.size >= 0.4, `${f.stripped}: found ${calledFound} of ${called.size} called functions`);
+      assert.ok(calledFound / called.size >= 0.95, `${f.stripped}: found ${calledFound} of ${called.size} called functions`);
+      // Few functions that are not functions: starts the debug copy does not know.
+      const known = new Set(debug.functions.map((x) => x.address));
+      const extra = stripped.functions.filter((x) => !known.has(x.address)).length;
+      assert.ok(extra / stripped.functions.length <= 0.2, `${f.stripped}: ${extra} of ${stripped.functions.length} functions are not in the symbol table`);
       const named = debug.functions.filter((x) => x.size >= 16);
       const hit = named.filter((x) => found.has(x.address)).length;
-      assert.ok(hit / named.length >= 0.3, `${f.stripped}: found ${hit}/${named.length}`);
+      assert.ok(hit / named.length >= 0.8, `${f.stripped}: found ${hit}/${named.length}`);
     }
   });
 });

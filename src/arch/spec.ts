@@ -4,6 +4,7 @@
  * import each other.
  */
 import type { Arch, Image } from '../binfmt/image.js';
+import { readWord } from '../binfmt/image.js';
 import type { Decoder, Instruction, Operand } from './instruction.js';
 
 /** A resolved jump table: where it lives and the targets it holds, in table order. */
@@ -28,6 +29,11 @@ export interface ArchSpec {
    * bases set up once outside a loop.
    */
   jumpTable(before: readonly Instruction[], branch: Instruction, image: Image, maxEntries: number, all: readonly Instruction[]): JumpTable | undefined;
+  /**
+   * Addresses these instructions compute or load from the file (`lea rdi,[rip+main]`, a literal-pool
+   * `ldr`, `adrp`+`add`, a GOT load): how `_start` hands `main` to libc in stripped code.
+   */
+  codeReferences(insns: readonly Instruction[], image: Image): number[];
   /** Byte patterns that start functions in stripped code (as hex strings, checked at aligned addresses). */
   readonly prologues: readonly string[];
   /** Instruction alignment in bytes (Thumb: 2). */
@@ -75,4 +81,9 @@ export function uniqueDefinition(all: readonly Instruction[], r: string, writes:
     v = x;
   }
   return v;
+}
+
+/** The word a load from `slot` yields at run time: a RELATIVE relocation's address, else the file's bytes. */
+export function loadedPointer(image: Image, slot: number): number | undefined {
+  return image.pointers.get(slot) ?? readWord(image, slot, image.bits === 64 ? 8 : 4);
 }

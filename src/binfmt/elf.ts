@@ -2,12 +2,12 @@ import { readFileSync, statSync } from 'node:fs';
 import { ByteReader } from '../util/bytes.js';
 import { fileError, SemblanceError } from '../util/errors.js';
 import type { Arch, ElfSymbol, Image, MappingSymbol, Section, Segment, SymbolBind, SymbolType } from './image.js';
-import { SHT_NOBITS } from './image.js';
+import { readWord, SHT_NOBITS } from './image.js';
 
 // ELF constants (System V gABI and the processor supplements) used below.
 const EM_386 = 3, EM_MIPS = 8, EM_ARM = 40, EM_X86_64 = 62, EM_AARCH64 = 183;
 const SHT_SYMTAB = 2, SHT_RELA = 4, SHT_DYNAMIC = 6, SHT_REL = 9, SHT_DYNSYM = 11;
-const DT_NULL = 0, DT_PLTGOT = 3, DT_MIPS_LOCAL_GOTNO = 0x7000000a, DT_MIPS_SYMTABNO = 0x70000011, DT_MIPS_GOTSYM = 0x70000013;
+const DT_NULL = 0, DT_PLTGOT = 3, DT_INIT = 12, DT_FINI = 13, DT_MIPS_LOCAL_GOTNO = 0x7000000a, DT_MIPS_SYMTABNO = 0x70000011, DT_MIPS_GOTSYM = 0x70000013;
 /** Relocation types that fill a GOT slot with an imported symbol's address, per machine. */
 const IMPORT_RELOCS: Record<number, readonly number[]> = {
   [EM_386]: [6, 7], // R_386_GLOB_DAT, R_386_JMP_SLOT
@@ -16,6 +16,8 @@ const IMPORT_RELOCS: Record<number, readonly number[]> = {
   [EM_AARCH64]: [1025, 1026], // R_AARCH64_GLOB_DAT, R_AARCH64_JUMP_SLOT
   [EM_MIPS]: [127], // R_MIPS_JUMP_SLOT (non-PIC .plt); the rest of MIPS imports come from the GOT layout
 };
+/** Relocation types that store a link-time address plus the load bias (R_*_RELATIVE, MIPS REL32 with no symbol). */
+const RELATIVE_RELOCS: Record<number, number> = { [EM_386]: 8, [EM_X86_64]: 8, [EM_ARM]: 23, [EM_AARCH64]: 1027, [EM_MIPS]: 3 };
 /** Far beyond any real binary; a count past this is corruption, not data. */
 const MAX_TABLE_ENTRIES = 1 << 24;
 
@@ -135,15 +137,19 @@ export function parseElf(bytes: Uint8Array, file: string): Image {
   mapping.sort((a, b) => a.address - b.address);
 
   // Imports: GOT slots filled by relocations against named symbols.
+  // Pointers: slots a RELATIVE relocation fills with a link-time address (function pointers, main in _start's GOT).
   const importSlots = new Map<number, string>();
+  const pointerSlots = new Map<number, number | undefined>();
   const importRelocs = IMPORT_RELOCS[machine] ?? [];
+  const relativeReloc = RELATIVE_RELOCS[machine];
   for (const s of sections) {
     if (s.type !== SHT_REL && s.type !== SHT_RELA) continue;
     const symSec = sections[s.link];
     if (!symSec || (symSec.type !== SHT_DYNSYM && symSec.type !== SHT_SYMTAB)) continue;
     const syms = symSec.type === SHT_DYNSYM ? dynIndex(dynamicSymbols) : undefined;
     if (!syms) continue;
-    const ent = s.type === SHT_RELA ? (is64 ? 24 : 12) : (is64 ? 16 : 8);
+    const rela = s.type === SHT_RELA;
+    const ent = rela ? (is64 ? 24 : 12) : (is64 ? 16 : 8);
     const count = Math.floor(s.size / ent);
     for (let i = 0; i < count; i++) {
       const b = s.offset + i * ent;
@@ -151,6 +157,11 @@ export function parseElf(bytes: Uint8Array, file: string): Image {
       const info = r.word(b + W, is64, 'relocation info');
       const type = is64 ? info % 0x100000000 : info & 0xff;
       const symIdx = is64 ? Math.floor(info / 0x100000000) : info >>> 8;
+      if (type === relativeReloc && symIdx === 0) {
+        // RELA carries the address as its addend; REL leaves it in the slot (read once the image exists).
+        pointerSlots.set(offset, rela ? r.word(b + 2 * W, is64, 'relocation addend') : undefined);
+        continue;
+      }
       if (!importRelocs.includes(type) || symIdx === 0) continue;
       const sym = syms.get(symIdx);
       if (sym && sym.name) importSlots.set(offset, sym.name);
@@ -184,11 +195,18 @@ export function parseElf(bytes: Uint8Array, file: string): Image {
     if (sym.sectionIndex === 0 && sym.address !== 0 && sym.name && (sym.type === 'func' || sym.type === 'notype')) importStubs.set(sym.address, sym.name);
   }
 
-  return {
+  const pointers = new Map<number, number>();
+  const initFini = [dyn.get(DT_INIT), dyn.get(DT_FINI)].filter((x): x is number => x !== undefined && x !== 0);
+  const image: Image = {
     file, arch, bits: is64 ? 64 : 32, littleEndian: data === 1, entry: arch === 'arm' ? entry & ~1 : entry, elfType,
-    sections, segments, symbols, dynamicSymbols, importSlots, importStubs, mappingSymbols: mapping,
+    sections, segments, symbols, dynamicSymbols, importSlots, importStubs, pointers, initFini, mappingSymbols: mapping,
     mipsGp, gotBase: gotPlt?.addr, bytes,
   };
+  for (const [slot, value] of pointerSlots) {
+    const v = value ?? readWord(image, slot, is64 ? 8 : 4);
+    if (v !== undefined) pointers.set(slot, v);
+  }
+  return image;
 }
 
 function archOf(machine: number, is64: boolean, le: boolean, file: string): Arch {

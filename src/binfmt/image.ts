@@ -63,6 +63,10 @@ export interface Image {
   readonly dynamicSymbols: readonly ElfSymbol[];
   /** GOT slot address → name of the imported symbol it will hold (JUMP_SLOT, GLOB_DAT, MIPS global GOT). */
   readonly importSlots: ReadonlyMap<number, string>;
+  /** Slot address → link-time address stored there by a RELATIVE relocation (code and data pointers of PIC files). */
+  readonly pointers: ReadonlyMap<number, number>;
+  /** DT_INIT and DT_FINI: functions the dynamic loader calls, reached by no call in the file. */
+  readonly initFini: readonly number[];
   /** Addresses that are themselves import stubs, known from the symbol table (undefined symbols with a value). */
   readonly importStubs: ReadonlyMap<number, string>;
   /** Sorted by address. */
@@ -75,6 +79,7 @@ export interface Image {
 }
 
 export const SHT_NOBITS = 8;
+export const ET_EXEC = 2;
 export const SHF_EXECINSTR = 0x4;
 export const PT_LOAD = 1;
 
@@ -122,6 +127,8 @@ export function sectionAt(image: Image, addr: number): Section | undefined {
 export function isExecutable(image: Image, addr: number): boolean {
   const s = sectionAt(image, addr);
   if (s) return (s.flags & SHF_EXECINSTR) !== 0;
+  // With section headers, bytes outside every section (ELF header, program headers) are not code.
+  if (image.sections.some((x) => x.addr !== 0)) return false;
   for (const seg of image.segments) if (seg.type === PT_LOAD && (seg.flags & 1) && addr >= seg.vaddr && addr < seg.vaddr + seg.filesz) return true;
   return false;
 }

@@ -86,6 +86,9 @@ class ProgramBuilder {
     const done = new Map<number, FunctionInfo>();
     // Recursive descent: build seeds, and (when discovering) add the targets of their direct calls.
     const queue = [...this.seeds.keys()];
+    // Code pointers stored in data (init/fini arrays, function-pointer tables, main's GOT slot).
+    if (discover) for (const p of image.pointers.values()) this.seedPointer(p, 'pointer', queue);
+    if (discover) for (const p of image.initFini) this.seedPointer(p, 'entry', queue);
     const runQueue = () => {
       while (queue.length > 0) {
         const a = queue.shift()!;
@@ -93,17 +96,9 @@ class ProgramBuilder {
         const f = this.buildFunction(this.seeds.get(a)!);
         done.set(a, f);
         if (!discover) continue;
-        // The entry passes main (and init/fini) to __libc_start_main by address: `lea rdi, [rip+main]`.
-        if (f.address === image.entry) {
-          for (const b of f.blocks) for (const i of b.instructions) {
-            const m = i.mnemonic === 'lea' ? i.operands[1] : undefined;
-            if (m?.kind !== 'mem' || m.index) continue;
-            const target = !m.base ? m.disp : m.base === 'ebx' && image.gotBase !== undefined ? (image.gotBase + m.disp) >>> 0 : undefined;
-            if (target === undefined || this.seeds.has(target) || !this.isCode(target)) continue;
-            this.addSeed(target, false, 'entry', []);
-            queue.push(target);
-          }
-        }
+        // Addresses taken in code: main handed to __libc_start_main by _start, comparators passed to qsort.
+        const insns = f.blocks.flatMap((b) => b.instructions);
+        for (const ref of this.spec.codeReferences(insns, image)) this.seedPointer(ref, f.address === image.entry ? 'entry' : 'pointer', queue);
         for (const c of f.calls) {
           if (c.target === undefined || c.import || this.seeds.has(c.target) || !this.isCode(c.target)) continue;
           this.addSeed(c.target, this.callThumb(f, c), 'call', []);
@@ -122,6 +117,16 @@ class ProgramBuilder {
     }
     const functions = [...done.values()].sort((x, y) => x.address - y.address);
     return { image, arch: image.arch, spec: this.spec, decoder: this.decoder, functions, imports: this.imports };
+  }
+
+  /** Seeds a function at a code address taken as data (ARM: the low bit selects Thumb). */
+  private seedPointer(value: number, source: FunctionSource, queue: number[]): void {
+    const thumb = this.image.arch === 'arm' && (value & 1) === 1;
+    const target = this.image.arch === 'arm' ? value & ~1 : value;
+    if (this.seeds.has(target) || !this.isCode(target) || target === 0) return;
+    if (this.image.arch === 'arm' && !thumb && (target & 3) !== 0) return;
+    this.addSeed(target, thumb, source, []);
+    queue.push(target);
   }
 
   private isCode(a: number): boolean {

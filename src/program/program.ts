@@ -24,7 +24,7 @@ export interface CallSite {
   readonly tail: boolean;
 }
 
-export type FunctionSource = 'symtab' | 'dynsym' | 'entry' | 'call' | 'prologue';
+export type FunctionSource = 'symtab' | 'dynsym' | 'entry' | 'call' | 'pointer' | 'prologue';
 
 export interface FunctionInfo {
   readonly name: string;

@@ -3,7 +3,7 @@ import type { Image } from '../../binfmt/image.js';
 import { isExecutable, readWord } from '../../binfmt/image.js';
 import type { Instruction } from '../instruction.js';
 import type { ArchSpec, JumpTable } from '../spec.js';
-import { findBack, imm, mem, readTable, reg, uniqueDefinition } from '../spec.js';
+import { findBack, imm, loadedPointer, mem, readTable, reg, uniqueDefinition } from '../spec.js';
 import { Aarch64Decoder } from './decode.js';
 
 /** Value of `r` just before index `at`: adrp page (+ add lo12) or adr label. */
@@ -75,6 +75,22 @@ function jumpTable(before: readonly Instruction[], branch: Instruction, image: I
 
 export const aarch64: ArchSpec = {
   arches: ['aarch64'],
+  codeReferences(insns, image) {
+    // adrp+add gives an address; adrp+ldr reads a GOT slot holding one.
+    const out: number[] = [];
+    insns.forEach((i, k) => {
+      const base = reg(i.operands[1]) ?? mem(i.operands[1])?.base;
+      if (!base || !(i.mnemonic === 'add' || i.mnemonic === 'ldr') || reg(i.operands[0])?.startsWith('w')) return;
+      const page = addressIn(insns, k, base);
+      if (page === undefined) return;
+      if (i.mnemonic === 'add') { const n = imm(i.operands[2]); if (n !== undefined) out.push(page + n); return; }
+      const m = mem(i.operands[1])!;
+      if (m.index) return;
+      const p = loadedPointer(image, page + m.disp);
+      if (p !== undefined) out.push(p);
+    });
+    return out;
+  },
   createDecoder: (image) => Aarch64Decoder.create(image),
   stubImport(stub) {
     // adrp x16, page; ldr x17, [x16, #off]; add x16, x16, #off; br x17 (bti c may come first)

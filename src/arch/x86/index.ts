@@ -67,7 +67,13 @@ function jumpTable(before: readonly Instruction[], branch: Instruction, image: I
   // [table + idx*4], or (gcc -O0) [table + scaled] with scaled = lea [idx*4].
   let tableReg = m.base, size = m.scale;
   if (m.scale === 1 && m.base) {
-    const scaledOf = (r: string) => { const at = defOf(r); const lm = at >= 0 && before[at]!.mnemonic === 'lea' ? mem(before[at]!.operands[1]) : undefined; return lm && !lm.base && lm.index ? lm.scale : undefined; };
+    // The index scaled beforehand: `lea r, [idx*4]` or `shl r, 2`.
+    const scaledOf = (r: string) => {
+      const d = before[defOf(r)];
+      if (d?.mnemonic === 'shl') { const k = imm(d.operands[1]); return k === 2 || k === 3 ? 1 << k : undefined; }
+      const lm = d?.mnemonic === 'lea' ? mem(d.operands[1]) : undefined;
+      return lm && !lm.base && lm.index ? lm.scale : undefined;
+    };
     const si = scaledOf(m.index), sb = scaledOf(m.base);
     if (si) size = si; else if (sb) { size = sb; tableReg = m.index; }
   }
@@ -113,6 +119,16 @@ export const x86: ArchSpec = {
     return undefined;
   },
   jumpTable,
+  codeReferences(insns, image) {
+    const out: number[] = [];
+    for (const i of insns) {
+      const m = i.mnemonic === 'lea' ? mem(i.operands[1]) : undefined;
+      if (!m || m.index) continue;
+      if (!m.base) out.push(m.disp);
+      else if (m.base === 'ebx' && image.gotBase !== undefined) out.push((image.gotBase + m.disp) >>> 0);
+    }
+    return out;
+  },
   // endbr64/endbr32; push rbp; mov rbp,rsp / push ebp; mov ebp,esp
   prologues: ['f30f1efa', 'f30f1efb', '554889e5', '5589e5'],
   alignment: 1,
