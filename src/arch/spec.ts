@@ -5,6 +5,8 @@
  */
 import type { Arch, Image } from '../binfmt/image.js';
 import { readWord } from '../binfmt/image.js';
+import type { IrInsn } from '../ir/ir.js';
+import type { RegisterFile } from '../ir/registers.js';
 import type { Decoder, Instruction, Operand } from './instruction.js';
 
 /** A resolved jump table: where it lives and the targets it holds, in table order. */
@@ -13,9 +15,33 @@ export interface JumpTable {
   readonly targets: readonly number[];
 }
 
+/** How a function is called, for the interpreter to call one with arguments. */
+export interface CallingConvention {
+  /** Integer argument registers, in order. */
+  readonly args: readonly string[];
+  /** Where arguments beyond the registers go: byte offset from the stack pointer at entry (after any pushed return address). */
+  readonly stackArgs: number;
+  /** Integer return register. */
+  readonly ret: string;
+  readonly sp: string;
+  /** The register that receives the return address (lr, ra, x30), or `stack` when the call pushes it (x86). */
+  readonly returnAddress: string | 'stack';
+  /** Registers that must hold the callee's own address at entry (MIPS PIC: t9). */
+  readonly entryAddressIn?: readonly string[];
+}
+
+/** Turns decoded instructions into IR. Pure: the same instruction always gives the same IR. */
+export interface Lifter {
+  readonly registers: RegisterFile;
+  readonly cc: CallingConvention;
+  lift(insn: Instruction): IrInsn;
+}
+
 export interface ArchSpec {
   readonly arches: readonly Arch[];
   createDecoder(image: Image): Promise<Decoder>;
+  /** The lifter for one architecture of the family (x86 vs x86_64, mips vs mipsel). */
+  createLifter?(arch: Arch): Lifter;
   /**
    * For an import stub (PLT entry, .MIPS.stubs entry) given its first instructions, the GOT
    * slot it jumps through, or the imported name directly when the stub encodes it.
