@@ -7,8 +7,8 @@ import type { Arch } from '../binfmt/image.js';
 export type Shift = { readonly type: 'lsl' | 'lsr' | 'asr' | 'ror' | 'rrx' | 'msl'; readonly amount: number | string };
 
 export type Operand =
-  | { readonly kind: 'reg'; readonly reg: string; readonly shift?: Shift; readonly extend?: string; readonly write?: boolean }
-  | { readonly kind: 'imm'; readonly value: number }
+  | { readonly kind: 'reg'; readonly reg: string; readonly shift?: Shift; readonly extend?: string; readonly write?: boolean; /** AArch64 vector arrangement (`8b`, `4s`, `1d`…). */ readonly arrangement?: string }
+  | { readonly kind: 'imm'; readonly value: number; /** AArch64: shifted immediate (`#1, lsl #12`, `movk …, lsl #16`, `movi …, msl #8`). */ readonly shift?: Shift; /** The exact value when `value` is not a safe integer (64-bit masks). */ readonly exact?: bigint }
   | {
       readonly kind: 'mem';
       readonly base?: string;
@@ -22,7 +22,7 @@ export type Operand =
       readonly shift?: Shift;
       readonly extend?: string;
     }
-  | { readonly kind: 'other'; readonly text: string };
+  | { readonly kind: 'other'; readonly text: string; /** AArch64 system register number (mrs/msr). */ readonly sysreg?: number; /** Floating-point immediate. */ readonly fp?: number };
 
 /** How an instruction moves control. */
 export type Flow =
@@ -53,6 +53,17 @@ export interface Instruction {
   /** ARM: decoded as Thumb. For a call, whether the callee is Thumb (blx switches). */
   readonly thumb?: boolean;
   readonly targetThumb?: boolean;
+  /** ARM: the condition code (`eq`, `ne`, …) when not `al` (A32 cond field or the enclosing IT block). */
+  readonly cond?: string;
+  /** ARM: the instruction sets the flags (`adds`, Thumb 16-bit forms outside IT blocks). */
+  readonly updatesFlags?: boolean;
+  /** ARM: the base register is written back (`[rN, #x]!`, post-indexed forms, `ldm rN!`). */
+  readonly writeback?: boolean;
+  /** ARM: post-indexed addressing (`[rN], #x`): the access uses rN unchanged. */
+  readonly postIndex?: boolean;
+  /** ARM: per operand, its NEON scalar lane (`d0[1]`), or -1; the extra operand of a post-indexed register form is subtracted when `subtracted` holds its index. */
+  readonly lanes?: readonly number[];
+  readonly subtracted?: readonly number[];
 }
 
 /** Decodes one instruction at a virtual address. Returns undefined for bytes that do not decode. */

@@ -2,13 +2,19 @@
 /** The `semblance` command. The only layer (with the server) that prints or exits. */
 import { SemblanceError } from '../util/errors.js';
 import { parseArgs } from './args.js';
+import { execCommand } from './exec.js';
 import { showCommand } from './show.js';
+import { statsCommand } from './stats.js';
 
 const USAGE = `usage: semblance <command> [options]
 
 commands:
   show BIN [--json]         list the functions of a binary
-  show BIN:FUNC [--json]    disassembly of one function (FUNC: name or 0x address) by basic block`;
+  show BIN:FUNC [--json]    disassembly of one function (FUNC: name or 0x address) by basic block
+  show BIN:FUNC --ir        the function's IR, instruction by instruction
+  stats BIN… [--json]       how many instructions lift with full semantics, opaque, unsupported
+  exec BIN:FUNC ARGS…       call FUNC in the interpreter once per ARGS (comma-separated integers,
+       [--json] [--max-steps N]   e.g. 3,-7,0,12) and print the return values`;
 
 // A closed pipe (`semblance show BIN | head`) is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); });
@@ -16,12 +22,19 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const io = { out: (line: string) => process.stdout.write(line + '\n') };
-  const args = parseArgs(rest, []);
+  const args = parseArgs(rest, ['max-steps']);
   const json = args.flags.has('json');
   switch (command) {
     case 'show':
-      await showCommand(args.positional, json, io);
+      await showCommand(args.positional, json, io, args.flags.has('ir'));
       return 0;
+    case 'stats':
+      await statsCommand(args.positional, json, io);
+      return 0;
+    case 'exec': {
+      const ms = args.flags.get('max-steps');
+      return execCommand(args.positional, json, typeof ms === 'string' ? ms : undefined, io);
+    }
     case undefined: case 'help': case '--help': case '-h':
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 2 : 0;

@@ -4,6 +4,9 @@ import { buildProgram } from '../program/build.js';
 import { findFunction, splitTarget } from '../program/lookup.js';
 import type { FunctionInfo, Program } from '../program/program.js';
 import { hex, SemblanceError } from '../util/errors.js';
+import type { Loc } from '../ir/ir.js';
+import { printInsn, printStmt } from '../ir/print.js';
+import { liftFunction, lifterOf } from '../program/lift.js';
 
 export interface Output {
   out(line: string): void;
@@ -11,13 +14,37 @@ export interface Output {
 
 const hexBytes = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
-export async function showCommand(args: string[], json: boolean, io: Output): Promise<void> {
-  if (args.length !== 1) throw new SemblanceError('usage', 'usage: semblance show BIN[:FUNC] [--json]');
+export async function showCommand(args: string[], json: boolean, io: Output, ir = false): Promise<void> {
+  if (args.length !== 1) throw new SemblanceError('usage', 'usage: semblance show BIN[:FUNC] [--json] [--ir]');
   const { file, func } = splitTarget(args[0]!);
+  if (ir && func === undefined) throw new SemblanceError('usage', '--ir shows one function: semblance show BIN:FUNC --ir');
   const image = loadElf(file);
   const program = await buildProgram(image);
   if (func === undefined) showFunctions(program, json, io);
+  else if (ir) showIr(program, findFunction(program, func), json, io);
   else showFunction(program, findFunction(program, func), json, io);
+}
+
+function showIr(p: Program, f: FunctionInfo, json: boolean, io: Output): void {
+  const lifter = lifterOf(p);
+  const blocks = liftFunction(lifter, f);
+  const name = (l: Loc) => lifter.registers.nameOf(l);
+  if (json) {
+    io.out(JSON.stringify({
+      name: f.name, address: f.address, arch: p.arch,
+      blocks: blocks.map((b) => ({
+        address: b.address, successors: b.successors,
+        instructions: b.insns.map((i) => ({ address: i.address, mnemonic: i.mnemonic, status: i.status, ...(i.delaySlot ? { delaySlot: true } : {}), ir: i.stmts.map((s) => printStmt(s, name)), stmts: i.stmts })),
+      })),
+    }, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v)));
+    return;
+  }
+  io.out(`${f.name} @ ${hex(f.address)}  (${p.arch}, IR)`);
+  for (const b of blocks) {
+    io.out('');
+    io.out(`${hex(b.address)}:${b.successors.length ? '    -> ' + b.successors.map(hex).join(', ') : ''}`);
+    for (const i of b.insns) for (const line of printInsn(i, name)) io.out(`  ${line}`);
+  }
 }
 
 function showFunctions(p: Program, json: boolean, io: Output): void {

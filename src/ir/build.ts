@@ -30,7 +30,7 @@ export function load(addr: Expr, width: number): Expr {
 
 const signed = (v: bigint, w: number) => BigInt.asIntN(w, v);
 
-function foldUn(op: UnOp, w: number, v: bigint): bigint {
+export function foldUnary(op: UnOp, w: number, v: bigint): bigint {
   switch (op) {
     case 'not': return ~v;
     case 'neg': return -v;
@@ -76,7 +76,7 @@ export function foldCmp(op: CmpOp, w: number, a: bigint, b: bigint): boolean {
 
 export function unop(op: UnOp, x: Expr): Expr {
   if (op === 'bswap') check(x.width % 16 === 0, `bswap width ${x.width}`);
-  if (x.kind === 'const') return constant(x.width, foldUn(op, x.width, x.value));
+  if (x.kind === 'const') return constant(x.width, foldUnary(op, x.width, x.value));
   return { kind: 'unop', width: x.width, op, x };
 }
 

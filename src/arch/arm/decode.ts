@@ -4,9 +4,12 @@ import { fileOffsetOf } from '../../binfmt/image.js';
 import { CapstoneSession, CS_ARCH_ARM, CS_MODE_THUMB, constant, idSet } from '../capstone.js';
 import type { Decoder, Flow, Instruction, Operand, Shift } from '../instruction.js';
 
-// cs_arm: cc @20, op_count @32, operands @40 (48 bytes each: shift.type @4, shift.value @8,
-// type @12, union @16, subtracted @40, access @41)
-const CC = 20, OP_COUNT = 32, OPS = 40, OP_SIZE = 48;
+// cs_arm: cc @20, update_flags @24, writeback @25, post_index @26, op_count @32, operands @40
+// (48 bytes each: vector_index @0, shift.type @4, shift.value @8, type @12, union @16,
+// subtracted @40, access @41)
+const CC = 20, UPDATE_FLAGS = 24, WRITEBACK = 25, POST_INDEX = 26, OP_COUNT = 32, OPS = 40, OP_SIZE = 48;
+/** Capstone 5's arm_cc, from ARM_CC_EQ = 1 to ARM_CC_AL = 15. */
+const CONDITIONS = ['', 'eq', 'ne', 'hs', 'lo', 'mi', 'pl', 'vs', 'vc', 'hi', 'ls', 'ge', 'lt', 'gt', 'le', 'al'];
 const OP_REG = 1, OP_IMM = 2, OP_MEM = 3;
 const CC_AL = 15;
 const SHIFTS: (Shift['type'] | undefined)[] = [undefined, 'asr', 'lsl', 'lsr', 'ror', 'rrx', 'asr', 'lsl', 'lsr', 'ror', 'rrx'];
@@ -45,8 +48,12 @@ export class ArmDecoder implements Decoder {
     const n = s.u8(a + OP_COUNT);
     const operands: Operand[] = [];
     const regIds: number[] = [];
+    const lanes: number[] = [];
+    const subtracted: number[] = [];
     for (let i = 0; i < n; i++) {
       const o = a + OPS + i * OP_SIZE;
+      lanes.push(s.i32(o));
+      if (s.u8(o + 40) !== 0) subtracted.push(i);
       const type = s.i32(o + 12);
       const st = s.i32(o + 4), sv = s.i32(o + 8);
       const shiftType = SHIFTS[st];
@@ -101,7 +108,12 @@ export class ArmDecoder implements Decoder {
       else flow = 'ijump';
     }
     const cond = conditional && flow !== 'seq' && flow !== 'branch';
+    const writeback = s.u8(a + WRITEBACK) !== 0, postIndex = s.u8(a + POST_INDEX) !== 0;
     return {
+      ...(conditional ? { cond: CONDITIONS[cc] } : {}),
+      ...(s.u8(a + UPDATE_FLAGS) !== 0 ? { updatesFlags: true } : {}),
+      ...(writeback ? { writeback } : {}), ...(postIndex ? { postIndex } : {}),
+      ...(lanes.some((l) => l >= 0) ? { lanes } : {}), ...(subtracted.length ? { subtracted } : {}),
       address, size, bytes: this.image.bytes.subarray(off, off + size), mnemonic: s.mnemonic, text: s.opText,
       operands, flow, conditional: conditional || flow === 'branch' || cond, delaySlot: false, thumb,
       ...(target !== undefined ? { target } : {}), ...(targetThumb !== undefined ? { targetThumb } : {}),

@@ -1,0 +1,194 @@
+/**
+ * Calling a function of a binary in the concrete interpreter: the file's segments mapped into
+ * memory, a stack, arguments placed by the architecture's calling convention, calls inside the
+ * binary followed, and the integer return value read back when the function returns to the
+ * sentinel return address. Imports, unsupported instructions, traps, system calls, faults and
+ * the step limit end the call with an error in its result.
+ */
+import type { Arch, Image } from '../binfmt/image.js';
+import { PT_LOAD } from '../binfmt/image.js';
+import { loadElf } from '../binfmt/elf.js';
+import type { Instruction } from '../arch/instruction.js';
+import type { Lifter } from '../arch/spec.js';
+import type { IrInsn } from '../ir/ir.js';
+import { buildProgram } from '../program/build.js';
+import { findFunction } from '../program/lookup.js';
+import type { Program } from '../program/program.js';
+import { SemblanceError } from '../util/errors.js';
+import type { Concrete } from './concrete.js';
+import { concrete, toBigInt } from './concrete.js';
+import type { CompiledInsn, State } from './interpret.js';
+import { Compiler, Transfer } from './interpret.js';
+import { ConcreteMemory, MemoryFault } from './memory.js';
+
+export interface Executable {
+  readonly image: Image;
+  readonly program: Program;
+  readonly lifter: Lifter;
+  readonly compiler: Compiler<Concrete>;
+  /** Compiled instructions by address (×2, + 1 for Thumb). */
+  readonly cache: Map<number, CompiledInsn<Concrete>>;
+}
+
+export interface CallOutcome {
+  readonly args: bigint[];
+  /** The return register as a signed integer of its width. */
+  readonly returns?: bigint;
+  readonly error?: string;
+  readonly steps: number;
+}
+
+export interface CallOptions {
+  readonly maxSteps?: number;
+}
+
+const WORD: Record<Arch, 32 | 64> = { x86: 32, x86_64: 64, arm: 32, aarch64: 64, mips: 32, mipsel: 32 };
+const STACK_SIZE = 1 << 20;
+const TLS_SIZE = 1 << 14;
+/** Regions far from where linkers put code and data. */
+const LAYOUT = {
+  32: { stackTop: 0xbf000000, tls: 0xb0000000, sentinel: 0xfffff000 },
+  64: { stackTop: 0x7ff000000000, tls: 0x7fe000000000, sentinel: 0xffff00000000 },
+} as const;
+/** Registers that hold the thread pointer, by whichever name an architecture's file uses. */
+const THREAD_POINTERS = ['fs_base', 'tpidr_el0', 'tpidruro', 'ulr'];
+/** Unmodelled effects that mean the code asks the kernel for something: the call cannot go on. */
+const SYSTEM = /syscall|sysenter|svc|^int\b|^int\d/;
+
+export async function openExecutable(path: string): Promise<Executable> {
+  const image = loadElf(path);
+  const program = await buildProgram(image);
+  const spec = program.spec;
+  if (!spec.createLifter) throw new SemblanceError('unsupported', `${path}: no lifter for ${image.arch} yet`);
+  const lifter = spec.createLifter(image.arch);
+  return { image, program, lifter, compiler: new Compiler(concrete, lifter.registers), cache: new Map() };
+}
+
+function memoryOf(image: Image): ConcreteMemory {
+  const mem = new ConcreteMemory({ littleEndian: image.littleEndian });
+  for (const s of image.segments) {
+    if (s.type !== PT_LOAD || s.memsz === 0) continue;
+    mem.map(s.vaddr, s.memsz);
+    const n = Math.min(s.filesz, s.memsz, Math.max(0, image.bytes.length - s.offset));
+    if (n > 0) mem.write(s.vaddr, image.bytes.subarray(s.offset, s.offset + n));
+  }
+  return mem;
+}
+
+/** Parses one `3,-7,0,12` argument vector. */
+export function parseArgs(text: string): bigint[] {
+  if (text.trim() === '') return [];
+  return text.split(',').map((t) => {
+    const s = t.trim();
+    if (!/^[-+]?(0x[0-9a-f]+|\d+)$/i.test(s)) throw new SemblanceError('usage', `bad argument "${t}" in "${text}": expected comma-separated integers`);
+    const neg = s.startsWith('-');
+    const body = s.replace(/^[-+]/, '');
+    const v = BigInt(body);
+    return neg ? -v : v;
+  });
+}
+
+export function callFunction(exe: Executable, func: string | number, args: readonly bigint[], opts: CallOptions = {}): CallOutcome {
+  const { image, lifter, program } = exe;
+  const fn = typeof func === 'number' ? findFunction(program, `0x${func.toString(16)}`) : findFunction(program, func);
+  const word = WORD[image.arch];
+  const layout = LAYOUT[word];
+  const rf = lifter.registers, cc = lifter.cc;
+  const mem = memoryOf(image);
+  mem.map(layout.stackTop - STACK_SIZE, STACK_SIZE);
+  mem.map(layout.tls - TLS_SIZE / 2, TLS_SIZE);
+
+  const regs: Concrete[] = rf.slots.map((s) => concrete.constant(s.width, 0n));
+  const flags: Concrete[] = rf.flagNames.map(() => 0);
+  const setReg = (name: string, v: bigint) => {
+    const loc = rf.reg(name);
+    const { slot, shift } = rf.slotOf(loc);
+    if (shift !== 0 || loc.width !== rf.slots[slot]!.width) throw new Error(`${name} is not a full register`);
+    regs[slot] = concrete.constant(loc.width, BigInt.asUintN(loc.width, v));
+  };
+  const wordBytes = word / 8;
+  const asWord = (v: bigint) => concrete.constant(word, BigInt.asUintN(word, v));
+
+  // Stack: arguments beyond the registers at sp + stackArgs; x86 pushes the return address below them.
+  const base = layout.stackTop - 0x1000;
+  const extra = args.slice(cc.args.length);
+  let sp = base - 16 * Math.ceil((extra.length * wordBytes) / 16);
+  extra.forEach((v, i) => mem.store(sp + cc.stackArgs + i * wordBytes - (cc.returnAddress === 'stack' ? wordBytes : 0), asWord(v), word));
+  if (cc.returnAddress === 'stack') {
+    sp -= wordBytes;
+    mem.store(sp, asWord(BigInt(layout.sentinel)), word);
+  } else setReg(cc.returnAddress, BigInt(layout.sentinel));
+  setReg(cc.sp, BigInt(sp));
+  args.slice(0, cc.args.length).forEach((v, i) => setReg(cc.args[i]!, v));
+  const thumb = image.arch === 'arm' && fn.thumb;
+  for (const r of cc.entryAddressIn ?? []) setReg(r, BigInt(fn.address));
+  if (image.mipsGp !== undefined && rf.has('gp')) setReg('gp', BigInt(image.mipsGp));
+  for (const r of THREAD_POINTERS) if (rf.has(r)) setReg(r, BigInt(layout.tls));
+
+  const state: State<Concrete> = { regs, flags, mem, target: undefined, decide: (g) => g !== 0 };
+  const result = run(exe, state, fn.address, thumb, layout.sentinel, opts.maxSteps ?? 50_000_000);
+  const a = [...args];
+  if (result.error) return { args: a, error: result.error, steps: result.steps };
+  const retLoc = rf.reg(cc.ret);
+  const { slot } = rf.slotOf(retLoc);
+  return { args: a, returns: BigInt.asIntN(retLoc.width, toBigInt(regs[slot]!)), steps: result.steps };
+}
+
+function run(exe: Executable, s: State<Concrete>, start: number, startThumb: boolean, sentinel: number, maxSteps: number): { steps: number; error?: string } {
+  const { program, compiler, cache, lifter, image } = exe;
+  const arm = image.arch === 'arm';
+  const hexa = (a: number) => `0x${a.toString(16)}`;
+  const fetch = (pc: number, thumb: boolean): CompiledInsn<Concrete> | string => {
+    const key = pc * 2 + (thumb ? 1 : 0);
+    let c = cache.get(key);
+    if (c) return c;
+    const i: Instruction | undefined = program.decoder.decode(pc, thumb);
+    if (!i) return `cannot decode the instruction at ${hexa(pc)}`;
+    let ir: IrInsn;
+    try {
+      ir = lifter.lift(i);
+    } catch (e) {
+      return `cannot lift ${i.mnemonic} ${i.text} at ${hexa(pc)}: ${(e as Error).message}`;
+    }
+    c = compiler.insn(ir);
+    cache.set(key, c);
+    return c;
+  };
+  let pc = start, thumb = startThumb, steps = 0;
+  const toPc = (v: Concrete) => (typeof v === 'number' ? v : Number(v));
+  try {
+    while (steps < maxSteps) {
+      if (pc === sentinel) return { steps };
+      const imp = program.imports.get(pc);
+      if (imp !== undefined) return { steps, error: `call to import ${imp} at ${hexa(pc)}: imports are not emulated` };
+      const c = fetch(pc, thumb);
+      if (typeof c === 'string') return { steps, error: c };
+      if (c.insn.status === 'unsupported') return { steps, error: `unsupported instruction ${c.insn.mnemonic} at ${hexa(pc)}` };
+      for (const e of c.effects) if (SYSTEM.test(e)) return { steps, error: `${e} at ${hexa(pc)}: system calls are not emulated` };
+      steps++;
+      const t = c.run(s);
+      if (t === Transfer.Trap) return { steps, error: `trap at ${hexa(pc)}: ${c.trapReason}` };
+      let next = pc + c.insn.size;
+      if (t !== Transfer.Next) {
+        let target = toPc(s.target!);
+        if (c.insn.delaySlot) {
+          // The delay slot runs before the transfer takes effect.
+          const d = fetch(next, thumb);
+          if (typeof d === 'string') return { steps, error: d };
+          steps++;
+          const dt = d.run(s);
+          if (dt === Transfer.Trap) return { steps, error: `trap at ${hexa(next)}: ${d.trapReason}` };
+        }
+        if (arm) { thumb = (target & 1) === 1; target &= ~1; target >>>= 0; }
+        next = target;
+      } else if (c.insn.delaySlot) {
+        // Not taken: the delay slot still runs, as the next instruction.
+      }
+      pc = next;
+    }
+    return { steps, error: `step limit of ${maxSteps} reached at ${hexa(pc)}` };
+  } catch (e) {
+    if (e instanceof MemoryFault) return { steps, error: `${e.message} at ${hexa(pc)}` };
+    throw e;
+  }
+}
