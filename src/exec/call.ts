@@ -11,6 +11,7 @@ import { loadElf } from '../binfmt/elf.js';
 import type { Instruction } from '../arch/instruction.js';
 import type { Lifter } from '../arch/spec.js';
 import type { IrInsn } from '../ir/ir.js';
+import { dropDeadFlags } from '../ir/liveness.js';
 import { buildProgram } from '../program/build.js';
 import { findFunction } from '../program/lookup.js';
 import type { Program } from '../program/program.js';
@@ -26,8 +27,8 @@ export interface Executable {
   readonly program: Program;
   readonly lifter: Lifter;
   readonly compiler: Compiler<Concrete>;
-  /** Compiled instructions by address (×2, + 1 for Thumb). */
-  readonly cache: Map<number, CompiledInsn<Concrete>>;
+  /** Compiled straight-line blocks by start address (×2, + 1 for Thumb). */
+  readonly blocks: Map<number, Block>;
 }
 
 export interface CallOutcome {
@@ -61,7 +62,7 @@ export async function openExecutable(path: string): Promise<Executable> {
   const spec = program.spec;
   if (!spec.createLifter) throw new SemblanceError('unsupported', `${path}: no lifter for ${image.arch} yet`);
   const lifter = spec.createLifter(image.arch);
-  return { image, program, lifter, compiler: new Compiler(concrete, lifter.registers), cache: new Map() };
+  return { image, program, lifter, compiler: new Compiler(concrete, lifter.registers), blocks: new Map() };
 }
 
 function memoryOf(image: Image): ConcreteMemory {
@@ -134,57 +135,84 @@ export function callFunction(exe: Executable, func: string | number, args: reado
   return { args: a, returns: BigInt.asIntN(retLoc.width, toBigInt(regs[slot]!)), steps: result.steps };
 }
 
-function run(exe: Executable, s: State<Concrete>, start: number, startThumb: boolean, sentinel: number, maxSteps: number): { steps: number; error?: string } {
-  const { program, compiler, cache, lifter, image } = exe;
-  const arm = image.arch === 'arm';
-  const hexa = (a: number) => `0x${a.toString(16)}`;
-  const fetch = (pc: number, thumb: boolean): CompiledInsn<Concrete> | string => {
-    const key = pc * 2 + (thumb ? 1 : 0);
-    let c = cache.get(key);
-    if (c) return c;
-    const i: Instruction | undefined = program.decoder.decode(pc, thumb);
-    if (!i) return `cannot decode the instruction at ${hexa(pc)}`;
-    let ir: IrInsn;
+/** A straight-line run of compiled instructions ending at the first transfer (and its delay slot). */
+interface Block {
+  readonly insns: readonly CompiledInsn<Concrete>[];
+  /** Why decoding stopped early, reported when execution gets there. */
+  readonly stop?: string;
+}
+
+const MAX_BLOCK = 64;
+
+function blockAt(exe: Executable, pc: number, thumb: boolean): Block {
+  const key = pc * 2 + (thumb ? 1 : 0);
+  const hit = exe.blocks.get(key);
+  if (hit) return hit;
+  const { program, lifter } = exe;
+  const ir: IrInsn[] = [];
+  let stop: string | undefined;
+  let a = pc;
+  let pendingSlot = false;
+  while (ir.length < MAX_BLOCK || pendingSlot) {
+    const i: Instruction | undefined = program.decoder.decode(a, thumb);
+    if (!i) { stop = `cannot decode the instruction at ${hexa(a)}`; break; }
+    let x: IrInsn;
     try {
-      ir = lifter.lift(i);
+      x = lifter.lift(i);
     } catch (e) {
-      return `cannot lift ${i.mnemonic} ${i.text} at ${hexa(pc)}: ${(e as Error).message}`;
+      stop = `cannot lift ${i.mnemonic} ${i.text} at ${hexa(a)}: ${(e as Error).message}`;
+      break;
     }
-    c = compiler.insn(ir);
-    cache.set(key, c);
-    return c;
-  };
+    ir.push(x);
+    a += i.size;
+    if (pendingSlot) break;
+    const transfers = x.status === 'unsupported' || x.stmts.some((st) => st.kind === 'jump' || st.kind === 'call' || st.kind === 'ret' || st.kind === 'trap');
+    if (transfers && x.delaySlot) { pendingSlot = true; continue; }
+    if (transfers || program.imports.has(a)) break;
+  }
+  const block: Block = { insns: dropDeadFlags(ir).map((x) => exe.compiler.insn(x)), ...(stop ? { stop } : {}) };
+  exe.blocks.set(key, block);
+  return block;
+}
+
+const hexa = (a: number) => `0x${a.toString(16)}`;
+
+function run(exe: Executable, s: State<Concrete>, start: number, startThumb: boolean, sentinel: number, maxSteps: number): { steps: number; error?: string } {
+  const { program, image } = exe;
+  const arm = image.arch === 'arm';
   let pc = start, thumb = startThumb, steps = 0;
   const toPc = (v: Concrete) => (typeof v === 'number' ? v : Number(v));
   try {
-    while (steps < maxSteps) {
+    outer: while (steps < maxSteps) {
       if (pc === sentinel) return { steps };
       const imp = program.imports.get(pc);
       if (imp !== undefined) return { steps, error: `call to import ${imp} at ${hexa(pc)}: imports are not emulated` };
-      const c = fetch(pc, thumb);
-      if (typeof c === 'string') return { steps, error: c };
-      if (c.insn.status === 'unsupported') return { steps, error: `unsupported instruction ${c.insn.mnemonic} at ${hexa(pc)}` };
-      for (const e of c.effects) if (SYSTEM.test(e)) return { steps, error: `${e} at ${hexa(pc)}: system calls are not emulated` };
-      steps++;
-      const t = c.run(s);
-      if (t === Transfer.Trap) return { steps, error: `trap at ${hexa(pc)}: ${c.trapReason}` };
-      let next = pc + c.insn.size;
-      if (t !== Transfer.Next) {
+      const b = blockAt(exe, pc, thumb);
+      const n = b.insns.length;
+      for (let k = 0; k < n; k++) {
+        const c = b.insns[k]!;
+        const at = c.insn.address;
+        if (c.insn.status === 'unsupported') return { steps, error: `unsupported instruction ${c.insn.mnemonic} at ${hexa(at)}` };
+        for (const e of c.effects) if (SYSTEM.test(e)) return { steps, error: `${e} at ${hexa(at)}: system calls are not emulated` };
+        steps++;
+        const t = c.run(s);
+        if (t === Transfer.Next) continue;
+        if (t === Transfer.Trap) return { steps, error: `trap at ${hexa(at)}: ${c.trapReason}` };
         let target = toPc(s.target!);
         if (c.insn.delaySlot) {
           // The delay slot runs before the transfer takes effect.
-          const d = fetch(next, thumb);
-          if (typeof d === 'string') return { steps, error: d };
+          const d = b.insns[k + 1];
+          if (!d) return { steps, error: b.stop ?? `no delay slot after ${hexa(at)}` };
           steps++;
-          const dt = d.run(s);
-          if (dt === Transfer.Trap) return { steps, error: `trap at ${hexa(next)}: ${d.trapReason}` };
+          if (d.run(s) === Transfer.Trap) return { steps, error: `trap at ${hexa(d.insn.address)}: ${d.trapReason}` };
         }
-        if (arm) { thumb = (target & 1) === 1; target &= ~1; target >>>= 0; }
-        next = target;
-      } else if (c.insn.delaySlot) {
-        // Not taken: the delay slot still runs, as the next instruction.
+        if (arm) { thumb = (target & 1) === 1; target = (target & ~1) >>> 0; }
+        pc = target;
+        continue outer;
       }
-      pc = next;
+      if (b.stop) return { steps, error: b.stop };
+      const last = b.insns[n - 1]!.insn;
+      pc = last.address + last.size;
     }
     return { steps, error: `step limit of ${maxSteps} reached at ${hexa(pc)}` };
   } catch (e) {

@@ -5,6 +5,7 @@ import type { Instruction } from '../instruction.js';
 import type { ArchSpec, JumpTable } from '../spec.js';
 import { findBack, imm, loadedPointer, mem, readTable, reg, uniqueDefinition } from '../spec.js';
 import { Aarch64Decoder } from './decode.js';
+import { createAarch64Lifter } from './lift.js';
 
 /** Value of `r` just before index `at`: adrp page (+ add lo12) or adr label. */
 function addressIn(insns: readonly Instruction[], at: number, r: string, all: readonly Instruction[] = []): number | undefined {
@@ -92,6 +93,7 @@ export const aarch64: ArchSpec = {
     return out;
   },
   createDecoder: (image) => Aarch64Decoder.create(image),
+  createLifter: () => createAarch64Lifter(),
   stubImport(stub) {
     // adrp x16, page; ldr x17, [x16, #off]; add x16, x16, #off; br x17 (bti c may come first)
     const first = stub[0]?.mnemonic === 'bti' ? 1 : 0;

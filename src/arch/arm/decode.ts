@@ -18,6 +18,15 @@ export class ArmDecoder implements Decoder {
   readonly arch = 'arm' as const;
   private thumbMode = false;
   private readonly ids;
+  /**
+   * Thumb IT blocks: the `it` instruction and the instructions it covers, decoded together.
+   * Capstone keeps the IT state in its handle and hands it to whatever Thumb instruction it
+   * decodes next, so decoding in any other order would give conditions to the wrong
+   * instructions. Decoding the block right after its `it` keeps the handle clean between calls
+   * and makes the result independent of the order of calls (given the `it` is decoded before
+   * the block, as any walk along control flow does).
+   */
+  private readonly itBlocks = new Map<number, Instruction>();
 
   private constructor(private readonly image: Image, private readonly s: CapstoneSession) {
     const cs = s.cs;
@@ -25,7 +34,7 @@ export class ArmDecoder implements Decoder {
       b: constant(cs, 'ARM_INS_B'), bl: constant(cs, 'ARM_INS_BL'), blx: constant(cs, 'ARM_INS_BLX'), bx: constant(cs, 'ARM_INS_BX'),
       cbz: idSet(cs, 'ARM_INS_', ['CBZ', 'CBNZ']), tb: idSet(cs, 'ARM_INS_', ['TBB', 'TBH']),
       pops: idSet(cs, 'ARM_INS_', ['POP', 'LDM', 'LDMDA', 'LDMDB', 'LDMIB']),
-      traps: idSet(cs, 'ARM_INS_', ['UDF', 'BKPT', 'TRAP']),
+      traps: idSet(cs, 'ARM_INS_', ['UDF', 'BKPT', 'TRAP']), it: constant(cs, 'ARM_INS_IT'),
       pc: constant(cs, 'ARM_REG_PC'), lr: constant(cs, 'ARM_REG_LR'), sp: constant(cs, 'ARM_REG_SP'),
     };
   }
@@ -35,6 +44,28 @@ export class ArmDecoder implements Decoder {
   }
 
   decode(address: number, thumb = false): Instruction | undefined {
+    if (thumb) {
+      const cached = this.itBlocks.get(address);
+      if (cached) return cached;
+    }
+    const i = this.decodeRaw(address, thumb);
+    if (i && thumb && this.s.id === this.ids.it) {
+      // IT mask (low nibble of the first byte): the block holds 4 - (trailing zeros) instructions.
+      const mask = i.bytes[0]! & 0xf;
+      const n = mask === 0 ? 0 : 4 - Math.log2(mask & -mask);
+      this.itBlocks.set(address, i);
+      let a = address + i.size;
+      for (let k = 0; k < n; k++) {
+        const j = this.decodeRaw(a, true);
+        if (!j) break;
+        this.itBlocks.set(a, j);
+        a += j.size;
+      }
+    }
+    return i;
+  }
+
+  private decodeRaw(address: number, thumb: boolean): Instruction | undefined {
     const off = fileOffsetOf(this.image, address, 2);
     if (off === undefined) return undefined;
     const s = this.s;

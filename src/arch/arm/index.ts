@@ -5,6 +5,7 @@ import type { Instruction } from '../instruction.js';
 import type { ArchSpec, JumpTable } from '../spec.js';
 import { imm, mem, readTable, reg } from '../spec.js';
 import { ArmDecoder } from './decode.js';
+import { createArmLifter } from './lift.js';
 
 /** A32 modified immediate: 8 bits rotated right by twice the 4-bit rotation. */
 function armImm(field: number): number {
@@ -95,6 +96,7 @@ function codeReferences(insns: readonly Instruction[], image: Image): number[] {
 export const arm: ArchSpec = {
   arches: ['arm'],
   createDecoder: (image) => ArmDecoder.create(image),
+  createLifter: () => createArmLifter(),
   codeReferences,
   stubImport(stub, image) {
     // add ip, pc, #A; add ip, ip, #B; ldr pc, [ip, #C]!  (a Thumb `bx pc; nop` may come first)

@@ -5,6 +5,7 @@ import type { Instruction } from '../instruction.js';
 import type { ArchSpec, JumpTable } from '../spec.js';
 import { findBack, imm, loadedPointer, mem, readTable, reg, uniqueDefinition } from '../spec.js';
 import { MipsDecoder } from './decode.js';
+import { mipsLifterFor } from './lift.js';
 
 const writes = (r: string) => (i: Instruction) => reg(i.operands[0]) === r && i.flow === 'seq' && !i.mnemonic.startsWith('s');
 
@@ -61,6 +62,7 @@ function jumpTable(before: readonly Instruction[], branch: Instruction, image: I
 export const mips: ArchSpec = {
   arches: ['mips', 'mipsel'],
   createDecoder: (image) => MipsDecoder.create(image),
+  createLifter: mipsLifterFor,
   codeReferences(insns, image) {
     // `lw rX, %got(f)(gp)` loads an address (global entry) or a page that `addiu rY, rX, %lo(f)` completes.
     const out: number[] = [];

@@ -10,7 +10,7 @@ import type { Decoder, Flow, Instruction, Operand } from '../instruction.js';
 
 const require = createRequire(import.meta.url);
 const iced = require('iced-x86') as typeof Iced;
-const { Decoder: IcedDecoder, Formatter, FormatterSyntax, FlowControl, OpKind, Register, Mnemonic, Instruction: IcedInstruction } = iced;
+const { Decoder: IcedDecoder, Formatter, FormatterSyntax, FlowControl, OpKind, Register, Mnemonic, Instruction: IcedInstruction, MemorySizeExt } = iced;
 
 const REG_NAMES: string[] = [];
 for (const [name, value] of Object.entries(Register)) {
@@ -70,6 +70,8 @@ export class X86Decoder implements Decoder {
           if (base && !ins.isIpRelMemoryOperand) m.base = base;
           if (index) m.index = index;
           if (seg !== Register.None) m.segment = REG_NAMES[seg]!;
+          const bytes = MemorySizeExt.size(ins.memorySize);
+          if (bytes) m.size = bytes;
           operands.push(m);
           break;
         }
@@ -77,12 +79,12 @@ export class X86Decoder implements Decoder {
           operands.push({ kind: 'other', text: this.formatter.formatOperand(ins, i) });
           break;
         case OpKind.MemorySegSI: case OpKind.MemorySegESI: case OpKind.MemorySegRSI:
-          operands.push({ kind: 'mem', base: k === OpKind.MemorySegSI ? 'si' : k === OpKind.MemorySegESI ? 'esi' : 'rsi', scale: 1, disp: 0 });
+          operands.push({ kind: 'mem', base: k === OpKind.MemorySegSI ? 'si' : k === OpKind.MemorySegESI ? 'esi' : 'rsi', scale: 1, disp: 0, size: MemorySizeExt.size(ins.memorySize) });
           break;
         case OpKind.MemorySegDI: case OpKind.MemorySegEDI: case OpKind.MemorySegRDI:
         case OpKind.MemoryESDI: case OpKind.MemoryESEDI: case OpKind.MemoryESRDI: {
           const b = k === OpKind.MemorySegDI || k === OpKind.MemoryESDI ? 'di' : k === OpKind.MemorySegEDI || k === OpKind.MemoryESEDI ? 'edi' : 'rdi';
-          operands.push({ kind: 'mem', base: b, scale: 1, disp: 0 });
+          operands.push({ kind: 'mem', base: b, scale: 1, disp: 0, size: MemorySizeExt.size(ins.memorySize) });
           break;
         }
         default:

@@ -5,6 +5,7 @@ import type { Instruction } from '../instruction.js';
 import type { ArchSpec, JumpTable } from '../spec.js';
 import { findBack, imm, mem, readTable, reg, uniqueDefinition } from '../spec.js';
 import { X86Decoder } from './decode.js';
+import { createX86Lifter, isX86Arch } from './lift.js';
 
 /** 32-bit register names of the 64-bit ones, so `cmp eax` bounds `[rdx+rax*4]`. */
 function same(a: string | undefined, b: string | undefined): boolean {
@@ -99,6 +100,10 @@ function jumpTable(before: readonly Instruction[], branch: Instruction, image: I
 export const x86: ArchSpec = {
   arches: ['x86', 'x86_64'],
   createDecoder: async (image) => new X86Decoder(image),
+  createLifter(arch) {
+    if (!isX86Arch(arch)) throw new Error(`x86 lifter asked for ${arch}`);
+    return createX86Lifter(arch);
+  },
   stubImport(stub, image) {
     // jmp [rip+slot] / jmp [slot] / jmp [ebx+off]; .plt.sec entries start with endbr.
     for (const i of stub.slice(0, 3)) {

@@ -19,7 +19,7 @@ export const FLAGS = ['CF', 'PF', 'AF', 'ZF', 'SF', 'OF', 'DF'] as const;
 export type Flag = (typeof FLAGS)[number];
 
 const LEGACY = ['ax', 'cx', 'dx', 'bx', 'sp', 'bp', 'si', 'di'] as const;
-const range = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i));
+const range = <T>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
 
 /** Full 64-bit name → its 32-bit, 16-bit and low-byte names (and the high byte where there is one). */
 export interface GprNames { readonly q?: string; readonly d: string; readonly w: string; readonly b: readonly string[]; readonly h?: string }

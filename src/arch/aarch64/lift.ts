@@ -1,0 +1,96 @@
+/**
+ * The AArch64 lifter: one decoded instruction → one group of parallel IR assignments.
+ *
+ * Semantics live in category files (integer, memory, control, simd), each a table from
+ * Capstone's mnemonic (alias spellings included) to one semantic function. Dispatch: control
+ * and memory by mnemonic; otherwise the register class of the first operand picks the integer
+ * or the FP/SIMD table (`cnt x0, x1` vs `cnt v0.8b, v0.8b`, `rev16` vs vector `rev16`, …).
+ * A mnemonic no table knows, or a form a semantic function does not model, lifts to
+ * `unsupported` with a single trap; `lift` never throws.
+ */
+import type { IrInsn, LiftStatus, Stmt, Expr } from '../../ir/ir.js';
+import { trap } from '../../ir/build.js';
+import type { RegisterFile } from '../../ir/registers.js';
+import { assertNever } from '../../util/errors.js';
+import type { Instruction } from '../instruction.js';
+import type { Lifter } from '../spec.js';
+import { AAPCS64 } from './cc.js';
+import { A64 } from './context.js';
+import { CONTROL } from './control.js';
+import type { Semantics } from './integer.js';
+import { INTEGER, movGeneral } from './integer.js';
+import { MEMORY } from './memory.js';
+import { aarch64Registers } from './registers.js';
+import { movVector, SIMD } from './simd.js';
+import { isScalable, scalable } from './sve.js';
+
+/** `mov` is an alias of orr/movz/movn/add (general) and of orr/ins/umov/dup (vector). */
+const mov: Semantics = (c) => {
+  const general = c.ops.every((o) => o.kind !== 'reg' || c.isGeneral(o.reg));
+  (general ? movGeneral : movVector)(c);
+};
+
+function semanticsOf(c: A64): Semantics | undefined {
+  const m = c.insn.mnemonic;
+  if (m.startsWith('b.') || m.startsWith('bc.')) return CONTROL.b;
+  if (isScalable(c)) return scalable;
+  if (m === 'mov') return mov;
+  const own = CONTROL[m] ?? MEMORY[m];
+  if (own) return own;
+  const first = c.ops[0];
+  const vector = first?.kind === 'reg' && !c.isGeneral(first.reg);
+  return vector ? SIMD[m] : INTEGER[m] ?? SIMD[m];
+}
+
+export interface LiftOutcome {
+  readonly ir: IrInsn;
+  /** Why the instruction is `unsupported` (no semantics, or the form's detail), for diagnostics. */
+  readonly reason?: string;
+}
+
+export function liftAarch64(insn: Instruction, R: RegisterFile = aarch64Registers): LiftOutcome {
+  const base = { address: insn.address, size: insn.size, mnemonic: insn.mnemonic };
+  const unsupported = (reason: string): LiftOutcome => ({ ir: { ...base, status: 'unsupported', stmts: [trap(`unsupported: ${insn.mnemonic}`)] }, reason });
+  try {
+    const c = new A64(insn, R);
+    const sem = semanticsOf(c);
+    if (!sem) return unsupported('no semantics');
+    sem(c);
+    return { ir: { ...base, status: statusOf(c.stmts), stmts: c.stmts } };
+  } catch (e) {
+    return unsupported(e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** `opaque` when any effect or value is opaque, else `lifted`. */
+function statusOf(stmts: readonly Stmt[]): LiftStatus {
+  return stmts.some(stmtIsOpaque) ? 'opaque' : 'lifted';
+}
+
+function stmtIsOpaque(s: Stmt): boolean {
+  switch (s.kind) {
+    case 'opaque': return true;
+    case 'set': return exprIsOpaque(s.value) || (s.guard !== undefined && exprIsOpaque(s.guard));
+    case 'store': return exprIsOpaque(s.addr) || exprIsOpaque(s.value) || (s.guard !== undefined && exprIsOpaque(s.guard));
+    case 'jump': case 'call': case 'ret': return exprIsOpaque(s.target) || (s.guard !== undefined && exprIsOpaque(s.guard));
+    case 'trap': return s.guard !== undefined && exprIsOpaque(s.guard);
+    default: return assertNever(s);
+  }
+}
+
+function exprIsOpaque(e: Expr): boolean {
+  switch (e.kind) {
+    case 'opaque': return true;
+    case 'const': case 'get': return false;
+    case 'load': return exprIsOpaque(e.addr);
+    case 'unop': case 'zext': case 'sext': case 'extract': return exprIsOpaque(e.x);
+    case 'binop': case 'cmp': return exprIsOpaque(e.a) || exprIsOpaque(e.b);
+    case 'concat': return exprIsOpaque(e.hi) || exprIsOpaque(e.lo);
+    case 'ite': return exprIsOpaque(e.cond) || exprIsOpaque(e.then) || exprIsOpaque(e.else);
+    default: return assertNever(e);
+  }
+}
+
+export function createAarch64Lifter(): Lifter {
+  return { registers: aarch64Registers, cc: AAPCS64, lift: (insn) => liftAarch64(insn).ir };
+}
