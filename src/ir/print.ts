@@ -22,7 +22,7 @@ export function printExpr(e: Expr, name: LocNamer = defaultNamer): string {
     case 'extract': return `${p(e.x)}[${e.lo}:${e.lo + e.width}]`;
     case 'concat': return `${p(e.hi)} ++ ${p(e.lo)}`;
     case 'ite': return `(${p(e.cond)} ? ${p(e.then)} : ${p(e.else)})`;
-    case 'opaque': return `opaque:${e.name}${e.width}(${e.args.map(p).join(', ')})`;
+    case 'opaque': return `opaque:${e.name}:${e.width}(${e.args.map(p).join(', ')})`;
     default: return assertNever(e);
   }
 }

@@ -296,6 +296,16 @@ const saturate = (signed: boolean): Semantics => (c) => {
   c.write(c.regName(0), v);
   c.setFlag('q', B.or(c.flag('q'), sat));
 };
+/** ssat16/usat16 rd, #bits, rn: each halfword saturated. */
+const saturate16 = (signed: boolean): Semantics => (c) => {
+  const bits = c.imm(1), rn = c.value(2);
+  const halves = [0, 16].map((lo) => {
+    const h = B.sext(B.extract(rn, lo, 16), 32);
+    return signed ? signedSat(h, bits) : unsignedSatOfSigned(h, bits);
+  });
+  c.write(c.regName(0), B.concat(B.trunc(halves[1]![0], 16), B.trunc(halves[0]![0], 16)));
+  c.setFlag('q', B.or(c.flag('q'), B.or(halves[0]![1], halves[1]![1])));
+};
 /** qadd/qsub/qdadd/qdsub rd, rm, rn: signed saturating, Q on saturation. */
 const qarith = (sub: boolean, dbl: boolean): Semantics => (c) => {
   const a = B.sext(c.value(1), 34);
@@ -426,7 +436,7 @@ const store = (width: 8 | 16 | 32): Semantics => (c) => {
 const loadPair: Semantics = (c) => {
   const r1 = c.regName(0), r2 = c.regName(1);
   const a = addressing(c);
-  c.write(r1, B.load(a.addr, 32), 'load');
+  if (r1 !== r2) c.write(r1, B.load(a.addr, 32), 'load'); // ldrd rX, rX is UNPREDICTABLE: one write
   c.write(r2, B.load(B.add(a.addr, k32(4)), 32), 'load');
   writeBack(c, a, [r1, r2]);
 };
@@ -456,7 +466,7 @@ function registerBytes(c: ArmContext, r: string): number {
  * ldm/stm/push/pop/vldm/vstm/vpush/vpop: registers at consecutive words from the lowest
  * address, lowest-numbered register first. `stack` forms use sp and always write back.
  */
-const multiple = (isLoad: boolean, mode: BlockMode, stack: boolean): Semantics => (c) => {
+const multiple = (isLoad: boolean, mode: BlockMode, stack: boolean, pad = 0): Semantics => (c) => {
   const baseName = stack ? 'sp' : c.regName(0);
   const list = c.ops.slice(stack ? 0 : 1).map((o) => {
     if (o.kind !== 'reg') throw new ShapeError('register list');
@@ -464,7 +474,8 @@ const multiple = (isLoad: boolean, mode: BlockMode, stack: boolean): Semantics =
   });
   if (list.length === 0) throw new ShapeError('empty register list');
   if (list.every((r) => CORE_NUMBER.has(r))) list.sort((x, y) => CORE_NUMBER.get(x)! - CORE_NUMBER.get(y)!);
-  const bytes = list.reduce((n, r) => n + registerBytes(c, r), 0);
+  // FLDMX/FSTMX (pad 4) transfer one more word than the registers hold.
+  const bytes = list.reduce((n, r) => n + registerBytes(c, r), 0) + pad;
   const base = c.read(baseName);
   let off = mode === 'ia' ? 0 : mode === 'ib' ? 4 : mode === 'da' ? 4 - bytes : -bytes;
   for (const r of list) {
@@ -754,7 +765,7 @@ export const EXACT: Readonly<Record<string, Semantics>> = {
   uxtb16: extend16(false, false), sxtb16: extend16(true, false), uxtab16: extend16(false, true), sxtab16: extend16(true, true),
   ubfx: bitfieldExtract(false), sbfx: bitfieldExtract(true), bfi: bfi, bfc: bfc,
   // saturation and parallel arithmetic
-  ssat: saturate(true), usat: saturate(false),
+  ssat: saturate(true), usat: saturate(false), ssat16: saturate16(true), usat16: saturate16(false),
   qadd: qarith(false, false), qsub: qarith(true, false), qdadd: qarith(false, true), qdsub: qarith(true, true),
   uadd8: parallel(8, false, ['add'], 'modular'), usub8: parallel(8, false, ['sub'], 'modular'),
   sadd8: parallel(8, true, ['add'], 'modular'), ssub8: parallel(8, true, ['sub'], 'modular'),
@@ -807,6 +818,7 @@ export const EXACT: Readonly<Record<string, Semantics>> = {
   vpush: multiple(false, 'db', true), vpop: multiple(true, 'ia', true),
   vldmia: multiple(true, 'ia', false), vldmdb: multiple(true, 'db', false), vstmia: multiple(false, 'ia', false), vstmdb: multiple(false, 'db', false),
   vldm: multiple(true, 'ia', false), vstm: multiple(false, 'ia', false),
+  fldmiax: multiple(true, 'ia', false, 4), fldmdbx: multiple(true, 'db', false, 4), fstmiax: multiple(false, 'ia', false, 4), fstmdbx: multiple(false, 'db', false, 4),
   vld1: vectorMemory(true), vld2: vectorMemory(true), vld3: vectorMemory(true), vld4: vectorMemory(true),
   vst1: vectorMemory(false), vst2: vectorMemory(false), vst3: vectorMemory(false), vst4: vectorMemory(false),
 };
