@@ -115,7 +115,7 @@ const GOLDEN: readonly { readonly thumb: boolean; readonly hex: string; readonly
   { thumb: true, hex: '00de', ir: ['0x1000 udf', '  || trap "udf"'] },
   // VFP: moves are exact, arithmetic opaque.
   { thumb: false, hex: '100a10ee', ir: ['0x1000 vmov', '  || r0 := s0'] },
-  { thumb: false, hex: '010b30ee', ir: ['0x1000 vadd.f64 [opaque]', '  || d0 := opaque:vadd.f6464(d0, d1)'] },
+  { thumb: false, hex: '010b30ee', ir: ['0x1000 vadd.f64 [opaque]', '  || d0 := opaque:vadd.f64:64(d0, d1)'] },
 ];
 
 describe('ARM lifter golden IR', () => {

@@ -122,7 +122,7 @@ const GOLDEN: readonly { readonly arches: readonly MipsArch[]; readonly word: nu
   // FPU, o32 FR=0: a double in the pair f2 (low word), f3 (high word).
   { arches: BOTH, word: 0xd7a20000, ir: ['0x1000 ldc1', '  || f2 := mem64[sp][0:32]', '  || f3 := mem64[sp][32:64]'] },
   { arches: BOTH, word: 0x44e40000, ir: ['0x1000 mthc1', '  || f1 := a0'] },
-  { arches: BOTH, word: 0x46200000, ir: ['0x1000 add.d [opaque]', '  || f0 := opaque:add.d64(f1 ++ f0, f1 ++ f0)[0:32]', '  || f1 := opaque:add.d64(f1 ++ f0, f1 ++ f0)[32:64]'] },
+  { arches: BOTH, word: 0x46200000, ir: ['0x1000 add.d [opaque]', '  || f0 := opaque:add.d:64(f1 ++ f0, f1 ++ f0)[0:32]', '  || f1 := opaque:add.d:64(f1 ++ f0, f1 ++ f0)[32:64]'] },
   // writes to zero are dropped
   { arches: BOTH, word: 0x00000000, ir: ['0x1000 nop'] },
   { arches: BOTH, word: 0x24000005, ir: ['0x1000 addiu'] },

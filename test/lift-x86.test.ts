@@ -155,11 +155,11 @@ describe('x86 lifter', () => {
   || xmm0 := xmm1[0:64] ++ xmm0[0:64]`],
     ['x86_64', '0f05', `0x1000 syscall [opaque]
   || opaque syscall(rax, rdi, rsi, rdx, r10, r8, r9)
-  || rax := opaque:syscall.rax64(rax, rdi, rsi, rdx, r10, r8, r9)
-  || rcx := opaque:syscall.rcx64(rax, rdi, rsi, rdx, r10, r8, r9)
-  || r11 := opaque:syscall.r1164(rax, rdi, rsi, rdx, r10, r8, r9)`],
+  || rax := opaque:syscall.rax:64(rax, rdi, rsi, rdx, r10, r8, r9)
+  || rcx := opaque:syscall.rcx:64(rax, rdi, rsi, rdx, r10, r8, r9)
+  || r11 := opaque:syscall.r11:64(rax, rdi, rsi, rdx, r10, r8, r9)`],
     ['x86_64', 'f20f58c1', `0x1000 addsd [opaque]
-  || xmm0 := opaque:addsd.0128(xmm0, xmm1)`],
+  || xmm0 := opaque:addsd.0:128(xmm0, xmm1)`],
     ['x86_64', '0f0b', `0x1000 ud2
   || trap "ud2"`],
     ['x86_64', 'ec', `0x1000 in [unsupported]
@@ -189,7 +189,7 @@ describe('x86 lifter', () => {
   || ebp := mem32[ebp]`],
     ['x86', 'cd80', `0x1000 int [opaque]
   || opaque int80(eax, ebx, ecx, edx, esi, edi, ebp)
-  || eax := opaque:int80.eax32(eax, ebx, ecx, edx, esi, edi, ebp)`],
+  || eax := opaque:int80.eax:32(eax, ebx, ecx, edx, esi, edi, ebp)`],
     ['x86', 'f3a5', `0x1000 rep movsd
   || if (ecx ne 0:32): mem32[edi] := mem32[esi]
   || if (ecx ne 0:32): esi := (esi + (DF ? 0xfffffffc:32 : 4:32))
