@@ -41,7 +41,7 @@ export interface ArchSpec {
   readonly arches: readonly Arch[];
   createDecoder(image: Image): Promise<Decoder>;
   /** The lifter for one architecture of the family (x86 vs x86_64, mips vs mipsel). */
-  createLifter?(arch: Arch): Lifter;
+  createLifter(arch: Arch): Lifter;
   /**
    * For an import stub (PLT entry, .MIPS.stubs entry) given its first instructions, the GOT
    * slot it jumps through, or the imported name directly when the stub encodes it.

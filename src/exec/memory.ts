@@ -7,6 +7,7 @@ import type { Concrete } from './concrete.js';
 import type { Memory } from './domain.js';
 
 export const PAGE = 4096;
+const MAXN = BigInt(Number.MAX_SAFE_INTEGER);
 
 export class MemoryFault extends Error {
   constructor(readonly address: number, readonly write: boolean) {
@@ -97,22 +98,41 @@ export class ConcreteMemory implements Memory<Concrete> {
           : ((p[off]! << 24) | (p[off + 1]! << 16) | (p[off + 2]! << 8) | p[off + 3]!) >>> 0;
       }
     }
+    if (n === 8 && off + 8 <= PAGE) {
+      const p = this.pageFor(a, false);
+      const w0 = (p[off]! | (p[off + 1]! << 8) | (p[off + 2]! << 16) | (p[off + 3]! << 24)) >>> 0;
+      const w1 = (p[off + 4]! | (p[off + 5]! << 8) | (p[off + 6]! << 16) | (p[off + 7]! << 24)) >>> 0;
+      const le = this.littleEndian;
+      const lo = le ? w0 : ((w1 & 0xff) << 24 | (w1 & 0xff00) << 8 | (w1 >>> 8) & 0xff00 | w1 >>> 24) >>> 0;
+      const hi = le ? w1 : ((w0 & 0xff) << 24 | (w0 & 0xff00) << 8 | (w0 >>> 8) & 0xff00 | w0 >>> 24) >>> 0;
+      if (hi < 0x200000) return hi * 4294967296 + lo;
+      return (BigInt(hi) << 32n) | BigInt(lo);
+    }
     let v = 0n;
     for (let i = 0; i < n; i++) {
       const b = BigInt(this.pageFor(a + i, false)[(a + i) % PAGE]!);
       v |= this.littleEndian ? b << BigInt(8 * i) : b << BigInt(8 * (n - 1 - i));
     }
-    return n <= 4 ? Number(v) : v;
+    return n <= 4 || v <= MAXN ? Number(v) : v;
   }
 
   store(addr: Concrete, value: Concrete, width: number): void {
     const a = this.address(addr);
     const n = width >> 3;
     const off = a % PAGE;
-    if (typeof value === 'number' && off + n <= PAGE) {
+    if (typeof value === 'number' && n <= 4 && off + n <= PAGE) {
       const p = this.pageFor(a, true);
       if (this.littleEndian) for (let i = 0; i < n; i++) p[off + i] = (value >>> (8 * i)) & 0xff;
       else for (let i = 0; i < n; i++) p[off + i] = (value >>> (8 * (n - 1 - i))) & 0xff;
+      return;
+    }
+    if (typeof value === 'number' && n === 8 && off + 8 <= PAGE) {
+      const p = this.pageFor(a, true);
+      const lo = value >>> 0, hi = Math.floor(value / 4294967296);
+      for (let i = 0; i < 4; i++) {
+        p[off + (this.littleEndian ? i : 7 - i)] = (lo >>> (8 * i)) & 0xff;
+        p[off + (this.littleEndian ? 4 + i : 3 - i)] = (hi >>> (8 * i)) & 0xff;
+      }
       return;
     }
     const v = typeof value === 'bigint' ? value : BigInt(value);
