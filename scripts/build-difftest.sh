@@ -73,22 +73,19 @@ load_target() {
     return 1
 }
 
-sources() {
-    echo "$ROOT/$SRC_REL/harness.c" "$ROOT/$SRC_REL"/src/*.c
-}
 
 # --job TARGET OPT: one compile, through a temporary file so an interrupted
 # run never leaves a fresh-looking truncated suite.
 run_job() {
     local target="$1" opt="$2" flags=() srcs
     load_target "$target"
+    cd "$ROOT"
+    srcs=("$SRC_REL/harness.c" "$SRC_REL"/src/*.c)
     local dir="$OUT_DIR/$target-$opt"
     local out="$dir/suite" tmp="$dir/suite.tmp.$$" log="$FAIL_DIR/$target-$opt.log"
     [[ -n "$T_FLAGS" ]] && read -r -a flags <<<"$T_FLAGS"
-    read -r -a srcs <<<"$(sources)"
     mkdir -p "$dir"
-    cd "$ROOT"
-    if ! "$T_CC" "${flags[@]}" "-$opt" "${CFLAGS[@]}" -o "$tmp" "${srcs[@]#$ROOT/}" >"$log" 2>&1; then
+    if ! "$T_CC" "${flags[@]}" "-$opt" "${CFLAGS[@]}" -o "$tmp" "${srcs[@]}" >"$log" 2>&1; then
         rm -f "$tmp"
         return 1
     fi
@@ -142,9 +139,10 @@ if ((${#missing_what[@]})); then
 fi
 
 # ---- work out what is stale --------------------------------------------------
-# The newest input: any source, header or this script.
+# The newest input: any source, header, this script, or the src/ folder itself
+# (its time changes when a source is added or removed).
 newest="$SCRIPT"
-for f in $(sources) "$ROOT/$SRC_REL"/*.h; do
+for f in "$ROOT/$SRC_REL"/*.c "$ROOT/$SRC_REL"/*.h "$ROOT/$SRC_REL"/src "$ROOT/$SRC_REL"/src/*.c; do
     [[ "$f" -nt "$newest" ]] && newest="$f"
 done
 jobs=()

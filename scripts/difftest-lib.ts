@@ -238,10 +238,11 @@ export async function compareConfig(targetName: string, opt: string, interp: Int
   const t0 = performance.now();
   const target = targetNamed(targetName);
   const suite = suitePath(target.name, opt);
+  // Every function gets o.vectors vectors, so one whose native run failed still counts in full.
+  const total = o.funcs.length * o.vectors;
   const done = (functions: FunctionOutcome[], failure?: string): ConfigOutcome => {
-    const total = functions.reduce((n, f) => n + f.vectors.length, 0) || functions.length;
     const agree = functions.reduce((n, f) => n + f.agree, 0);
-    return { target: target.name, opt, suite, functions, agree, total: failure && !functions.length ? o.funcs.length * o.vectors : total, seconds: (performance.now() - t0) / 1000, ...(failure ? { failure } : {}) };
+    return { target: target.name, opt, suite, functions, agree, total, seconds: (performance.now() - t0) / 1000, ...(failure ? { failure } : {}) };
   };
   if (!existsSync(suite)) return done([], `${suite} is not built (scripts/build-difftest.sh ${target.name} ${opt})`);
   let exe: unknown;
@@ -366,7 +367,7 @@ export function toJson(configs: readonly ConfigOutcome[], o: CompareOptions): un
         .map((f) => ({
           function: f.name,
           agree: f.agree,
-          total: f.vectors.length,
+          total: o.vectors,
           ...(f.failure ? { failure: f.failure } : {}),
           vectors: f.vectors.filter((v) => !v.agree).map((v) => ({
             args: v.args.map(String),

@@ -59,9 +59,7 @@ const SYSTEM = /syscall|sysenter|svc|^int\b|^int\d/;
 export async function openExecutable(path: string): Promise<Executable> {
   const image = loadElf(path);
   const program = await buildProgram(image);
-  const spec = program.spec;
-  if (!spec.createLifter) throw new SemblanceError('unsupported', `${path}: no lifter for ${image.arch} yet`);
-  const lifter = spec.createLifter(image.arch);
+  const lifter = program.spec.createLifter(image.arch);
   return { image, program, lifter, compiler: new Compiler(concrete, lifter.registers), blocks: new Map() };
 }
 

@@ -4,11 +4,9 @@
  */
 import type { Lifter } from '../arch/spec.js';
 import type { IrInsn, LiftStatus } from '../ir/ir.js';
-import { SemblanceError } from '../util/errors.js';
 import type { FunctionInfo, Program } from './program.js';
 
 export function lifterOf(program: Program): Lifter {
-  if (!program.spec.createLifter) throw new SemblanceError('unsupported', `${program.image.file}: no lifter for ${program.arch} yet`);
   return program.spec.createLifter(program.arch);
 }
 
