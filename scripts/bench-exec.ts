@@ -1,7 +1,7 @@
 /**
  * Interpreter and lifter speed (a script, not a timed test; machines are noisy, so medians).
  *   node dist/scripts/bench-exec.js [BIN:FUNC ARGS]   guest instructions per second of one call
- * Without arguments: the CPU-bound `dt_bench_loop` of the differential suite on every target at O2,
+ * Without arguments: the CPU-bound `dt_fib_rec(22)` (recursive calls, adds, compares) of the differential suite on every target at O2,
  * and instructions lifted per second over each Debian cross libc.
  */
 import { existsSync } from 'node:fs';
@@ -49,7 +49,7 @@ if (argv.length >= 1) {
 } else {
   for (const t of ['x86', 'x86_64', 'arm-thumb', 'arm-a32', 'aarch64', 'mips', 'mipsel']) {
     const f = `build/difftest/${t}-O2/suite`;
-    if (existsSync(f)) await execRate(f, 'dt_bench_loop', [100000n, 7n, 3n, 1n]);
+    if (existsSync(f)) await execRate(f, 'dt_fib_rec', [22n]);
   }
   for (const f of ['/usr/i686-linux-gnu/lib/libc.so.6', '/lib/x86_64-linux-gnu/libc.so.6', '/usr/arm-linux-gnueabihf/lib/libc.so.6',
     '/usr/aarch64-linux-gnu/lib/libc.so.6', '/usr/mips-linux-gnu/lib/libc.so.6', '/usr/mipsel-linux-gnu/lib/libc.so.6']) {
