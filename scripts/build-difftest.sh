@@ -35,43 +35,8 @@ ALL_OPTS=(O0 O1 O2 O3 Os)
 CFLAGS=(-static -g -fno-tree-loop-distribute-patterns -fno-builtin -fno-stack-protector
     -fno-tree-vectorize -Wall -Wextra -Wno-unused-parameter -Werror "-fdebug-prefix-map=$ROOT=.")
 
-# name | compiler | extra flags | apt package of the compiler
-# (the same names as scripts/build-fixtures.sh; the x86_64 compiler is
-# resolved by x86_64_cc below)
-TARGETS=(
-    "x86|i686-linux-gnu-gcc||gcc-i686-linux-gnu"
-    "x86_64|@x86_64||gcc-x86-64-linux-gnu"
-    "arm-thumb|arm-linux-gnueabihf-gcc|-mthumb|gcc-arm-linux-gnueabihf"
-    "arm-a32|arm-linux-gnueabihf-gcc|-marm|gcc-arm-linux-gnueabihf"
-    "aarch64|aarch64-linux-gnu-gcc||gcc-aarch64-linux-gnu"
-    "mips|mips-linux-gnu-gcc||gcc-mips-linux-gnu"
-    "mipsel|mipsel-linux-gnu-gcc||gcc-mipsel-linux-gnu"
-)
-
-x86_64_cc() {
-    if command -v x86_64-linux-gnu-gcc >/dev/null 2>&1; then
-        echo x86_64-linux-gnu-gcc
-    elif command -v gcc >/dev/null 2>&1 && [[ "$(gcc -dumpmachine)" == x86_64-* ]]; then
-        echo gcc
-    else
-        echo x86_64-linux-gnu-gcc
-    fi
-}
-
-# Sets T_NAME T_CC T_FLAGS T_PKG for the target named $1.
-load_target() {
-    local entry want="$1"
-    [[ "$want" == i686 ]] && want=x86
-    for entry in "${TARGETS[@]}"; do
-        IFS='|' read -r T_NAME T_CC T_FLAGS T_PKG <<<"$entry"
-        if [[ "$T_NAME" == "$want" ]]; then
-            [[ "$T_CC" == "@x86_64" ]] && T_CC="$(x86_64_cc)"
-            return 0
-        fi
-    done
-    echo "build-difftest: unknown target '$1'" >&2
-    return 1
-}
+# The targets (TARGETS, load_target) are shared with the other build script.
+source "$ROOT/scripts/targets.sh"
 
 
 # --job TARGET OPT: one compile, through a temporary file so an interrupted

@@ -3,29 +3,12 @@ import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ArmDecoder } from '../src/arch/arm/decode.js';
 import { createArmLifter } from '../src/arch/arm/lift.js';
-import { loadElf } from '../src/binfmt/elf.js';
 import type { Image } from '../src/binfmt/image.js';
 import { PT_LOAD } from '../src/binfmt/image.js';
 import { printInsn } from '../src/ir/print.js';
-import { buildProgram } from '../src/program/build.js';
 import { fixtures } from './support/fixtures.js';
+import { liftAll } from './support/lift.js';
 
-/** Lifts every instruction of every function; returns counts by status and the unsupported forms. */
-async function liftAll(path: string) {
-  const program = await buildProgram(loadElf(path));
-  const lifter = createArmLifter();
-  const counts = { lifted: 0, opaque: 0, unsupported: 0 };
-  const unsupported = new Map<string, number>();
-  for (const f of program.functions) for (const b of f.blocks) for (const i of b.instructions) {
-    const ir = lifter.lift(i);
-    counts[ir.status]++;
-    if (ir.status === 'unsupported') {
-      const why = ir.stmts[0]?.kind === 'trap' ? ir.stmts[0].reason : i.mnemonic;
-      unsupported.set(why, (unsupported.get(why) ?? 0) + 1);
-    }
-  }
-  return { counts, total: counts.lifted + counts.opaque + counts.unsupported, unsupported };
-}
 
 const LIBC = '/usr/arm-linux-gnueabihf/lib/libc.so.6';
 

@@ -3,32 +3,14 @@ import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { MipsDecoder } from '../src/arch/mips/decode.js';
 import { createMipsLifter } from '../src/arch/mips/lift.js';
-import { loadElf } from '../src/binfmt/elf.js';
 import type { Image } from '../src/binfmt/image.js';
 import { PT_LOAD } from '../src/binfmt/image.js';
 import { printInsn } from '../src/ir/print.js';
-import { buildProgram } from '../src/program/build.js';
 import { fixtures } from './support/fixtures.js';
+import { liftAll } from './support/lift.js';
 
 type MipsArch = 'mips' | 'mipsel';
 
-/** Lifts every instruction of every function; returns counts by status and the unsupported mnemonics. */
-async function liftAll(path: string) {
-  const image = loadElf(path);
-  const program = await buildProgram(image);
-  const lifter = createMipsLifter(image.arch as MipsArch);
-  const counts = { lifted: 0, opaque: 0, unsupported: 0 };
-  const unsupported = new Map<string, number>();
-  for (const f of program.functions) for (const b of f.blocks) for (const i of b.instructions) {
-    const ir = lifter.lift(i);
-    counts[ir.status]++;
-    if (ir.status === 'unsupported') {
-      const why = ir.stmts[0]?.kind === 'trap' ? ir.stmts[0].reason : i.mnemonic;
-      unsupported.set(why, (unsupported.get(why) ?? 0) + 1);
-    }
-  }
-  return { counts, total: counts.lifted + counts.opaque + counts.unsupported, unsupported };
-}
 
 describe('MIPS lifter', () => {
   it('lifts every instruction of the mips and mipsel fixtures', async () => {

@@ -10,11 +10,10 @@ import { describe, it } from 'node:test';
 import { X86Decoder } from '../src/arch/x86/decode.js';
 import { createX86Lifter } from '../src/arch/x86/lift.js';
 import type { Image } from '../src/binfmt/image.js';
-import { loadElf } from '../src/binfmt/elf.js';
 import type { IrInsn } from '../src/ir/ir.js';
 import { printInsn } from '../src/ir/print.js';
-import { buildProgram } from '../src/program/build.js';
 import { fixtures } from './support/fixtures.js';
+import { liftAll } from './support/lift.js';
 
 type X86 = 'x86' | 'x86_64';
 const lifters = { x86: createX86Lifter('x86'), x86_64: createX86Lifter('x86_64') };
@@ -30,23 +29,6 @@ function liftHex(arch: X86, hex: string): { ir: IrInsn; text: string } {
   return { ir, text: printInsn(ir, (x) => l.registers.nameOf(x)).join('\n') };
 }
 
-async function liftAll(path: string, arch: X86): Promise<{ total: number; unsupported: Map<string, number> }> {
-  const p = await buildProgram(loadElf(path));
-  assert.equal(p.arch, arch);
-  const l = lifters[arch];
-  let total = 0;
-  const unsupported = new Map<string, number>();
-  for (const f of p.functions) for (const b of f.blocks) for (const i of b.instructions) {
-    total++;
-    const ir = l.lift(i);
-    if (ir.status === 'unsupported') {
-      const s = ir.stmts[0];
-      const why = s?.kind === 'trap' ? s.reason : i.mnemonic;
-      unsupported.set(why, (unsupported.get(why) ?? 0) + 1);
-    }
-  }
-  return { total, unsupported };
-}
 
 describe('x86 lifter', () => {
   it('lifts every instruction of every x86 and x86-64 fixture', async () => {
@@ -55,7 +37,8 @@ describe('x86 lifter', () => {
     const paths = targets.map((f) => [f.path, f.arch] as const);
     for (const f of targets) if (existsSync(`${f.path}.static`)) paths.push([`${f.path}.static`, f.arch]);
     for (const [path, arch] of paths) {
-      const r = await liftAll(path, arch as X86);
+      const r = await liftAll(path);
+      assert.equal(r.arch, arch);
       assert.ok(r.total > 100, path);
       assert.deepEqual([...r.unsupported], [], `${path}: unsupported instructions`);
     }
@@ -64,7 +47,8 @@ describe('x86 lifter', () => {
   const LIBC: Record<X86, string> = { x86: '/usr/i686-linux-gnu/lib/libc.so.6', x86_64: '/lib/x86_64-linux-gnu/libc.so.6' };
   for (const [arch, lib] of Object.entries(LIBC) as [X86, string][]) {
     it(`lifts at least 99.5 % of Debian's ${arch} libc`, { skip: !existsSync(lib) && `${lib} not installed` }, async () => {
-      const r = await liftAll(lib, arch);
+      const r = await liftAll(lib);
+      assert.equal(r.arch, arch);
       const bad = [...r.unsupported.values()].reduce((a, b) => a + b, 0);
       assert.ok(r.total > 100_000, `${lib}: only ${r.total} instructions`);
       assert.ok((r.total - bad) / r.total >= 0.995, `${lib}: ${bad}/${r.total} unsupported: ${[...r.unsupported].slice(0, 10).join('; ')}`);

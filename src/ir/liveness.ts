@@ -4,32 +4,18 @@
  * and most are overwritten unread, so this is most of the work the interpreter can skip. The
  * flags are all live at the end of the run (the next block may read them). Pure IR → IR.
  */
-import { assertNever } from '../util/errors.js';
 import type { Expr, IrInsn, Stmt } from './ir.js';
+import { children, stmtExprs } from './walk.js';
 
 function flagsRead(e: Expr, out: Set<number>): void {
-  switch (e.kind) {
-    case 'const': return;
-    case 'get': if (e.loc.space === 'flag') out.add(e.loc.offset); return;
-    case 'load': flagsRead(e.addr, out); return;
-    case 'unop': case 'zext': case 'sext': case 'extract': flagsRead(e.x, out); return;
-    case 'binop': case 'cmp': flagsRead(e.a, out); flagsRead(e.b, out); return;
-    case 'concat': flagsRead(e.hi, out); flagsRead(e.lo, out); return;
-    case 'ite': flagsRead(e.cond, out); flagsRead(e.then, out); flagsRead(e.else, out); return;
-    case 'opaque': for (const a of e.args) flagsRead(a, out); return;
-    default: assertNever(e);
-  }
+  if (e.kind === 'get' && e.loc.space === 'flag') out.add(e.loc.offset);
+  for (const c of children(e)) flagsRead(c, out);
 }
 
 function stmtReads(s: Stmt, out: Set<number>): void {
-  switch (s.kind) {
-    case 'set': flagsRead(s.value, out); if (s.guard) { flagsRead(s.guard, out); if (s.loc.space === 'flag') out.add(s.loc.offset); } return;
-    case 'store': flagsRead(s.addr, out); flagsRead(s.value, out); if (s.guard) flagsRead(s.guard, out); return;
-    case 'jump': case 'call': case 'ret': flagsRead(s.target, out); if (s.guard) flagsRead(s.guard, out); return;
-    case 'trap': if (s.guard) flagsRead(s.guard, out); return;
-    case 'opaque': for (const a of s.args) flagsRead(a, out); return;
-    default: assertNever(s);
-  }
+  for (const e of stmtExprs(s)) flagsRead(e, out);
+  // A guarded flag write keeps the old value when the guard fails: it reads the flag.
+  if (s.kind === 'set' && s.guard && s.loc.space === 'flag') out.add(s.loc.offset);
 }
 
 export function dropDeadFlags(insns: readonly IrInsn[]): IrInsn[] {

@@ -8,10 +8,10 @@
  * A mnemonic no table knows, or a form a semantic function does not model, lifts to
  * `unsupported` with a single trap; `lift` never throws.
  */
-import type { IrInsn, LiftStatus, Stmt, Expr } from '../../ir/ir.js';
+import { statusOf } from '../../ir/walk.js';
+import type { IrInsn } from '../../ir/ir.js';
 import { trap } from '../../ir/build.js';
 import type { RegisterFile } from '../../ir/registers.js';
-import { assertNever } from '../../util/errors.js';
 import type { Instruction } from '../instruction.js';
 import type { Lifter } from '../spec.js';
 import { AAPCS64 } from './cc.js';
@@ -62,34 +62,6 @@ export function liftAarch64(insn: Instruction, R: RegisterFile = aarch64Register
   }
 }
 
-/** `opaque` when any effect or value is opaque, else `lifted`. */
-function statusOf(stmts: readonly Stmt[]): LiftStatus {
-  return stmts.some(stmtIsOpaque) ? 'opaque' : 'lifted';
-}
-
-function stmtIsOpaque(s: Stmt): boolean {
-  switch (s.kind) {
-    case 'opaque': return true;
-    case 'set': return exprIsOpaque(s.value) || (s.guard !== undefined && exprIsOpaque(s.guard));
-    case 'store': return exprIsOpaque(s.addr) || exprIsOpaque(s.value) || (s.guard !== undefined && exprIsOpaque(s.guard));
-    case 'jump': case 'call': case 'ret': return exprIsOpaque(s.target) || (s.guard !== undefined && exprIsOpaque(s.guard));
-    case 'trap': return s.guard !== undefined && exprIsOpaque(s.guard);
-    default: return assertNever(s);
-  }
-}
-
-function exprIsOpaque(e: Expr): boolean {
-  switch (e.kind) {
-    case 'opaque': return true;
-    case 'const': case 'get': return false;
-    case 'load': return exprIsOpaque(e.addr);
-    case 'unop': case 'zext': case 'sext': case 'extract': return exprIsOpaque(e.x);
-    case 'binop': case 'cmp': return exprIsOpaque(e.a) || exprIsOpaque(e.b);
-    case 'concat': return exprIsOpaque(e.hi) || exprIsOpaque(e.lo);
-    case 'ite': return exprIsOpaque(e.cond) || exprIsOpaque(e.then) || exprIsOpaque(e.else);
-    default: return assertNever(e);
-  }
-}
 
 export function createAarch64Lifter(): Lifter {
   return { registers: aarch64Registers, cc: AAPCS64, lift: (insn) => liftAarch64(insn).ir };

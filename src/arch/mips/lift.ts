@@ -28,10 +28,10 @@
  * - Status is derived, not declared: an instruction is `opaque` exactly when its IR holds an
  *   opaque expression or effect.
  */
+import { statusOf } from '../../ir/walk.js';
 import type { Arch } from '../../binfmt/image.js';
 import * as B from '../../ir/build.js';
 import type { Expr, IrInsn, Loc, Stmt } from '../../ir/ir.js';
-import { assertNever } from '../../util/errors.js';
 import type { Instruction, Operand } from '../instruction.js';
 import type { Lifter } from '../spec.js';
 import { o32 } from './cc.js';
@@ -474,29 +474,6 @@ export function knownMnemonics(): readonly string[] {
 
 // ---------------------------------------------------------------------------------------------
 
-function exprIsOpaque(e: Expr): boolean {
-  switch (e.kind) {
-    case 'const': case 'get': return false;
-    case 'opaque': return true;
-    case 'load': return exprIsOpaque(e.addr);
-    case 'unop': case 'zext': case 'sext': case 'extract': return exprIsOpaque(e.x);
-    case 'binop': case 'cmp': return exprIsOpaque(e.a) || exprIsOpaque(e.b);
-    case 'concat': return exprIsOpaque(e.hi) || exprIsOpaque(e.lo);
-    case 'ite': return exprIsOpaque(e.cond) || exprIsOpaque(e.then) || exprIsOpaque(e.else);
-    default: return assertNever(e);
-  }
-}
-function stmtIsOpaque(s: Stmt): boolean {
-  const g = s.kind !== 'opaque' && s.guard !== undefined && exprIsOpaque(s.guard);
-  switch (s.kind) {
-    case 'opaque': return true;
-    case 'set': return g || exprIsOpaque(s.value);
-    case 'store': return g || exprIsOpaque(s.addr) || exprIsOpaque(s.value);
-    case 'jump': case 'call': case 'ret': return g || exprIsOpaque(s.target);
-    case 'trap': return g;
-    default: return assertNever(s);
-  }
-}
 
 export function createMipsLifter(arch: 'mips' | 'mipsel'): Lifter {
   const bigEndian = arch === 'mips';
@@ -517,7 +494,7 @@ export function createMipsLifter(arch: 'mips' | 'mipsel'): Lifter {
       }
       return {
         ...head,
-        status: stmts.some(stmtIsOpaque) ? 'opaque' : 'lifted',
+        status: statusOf(stmts),
         stmts,
         ...(form.delaySlot ? { delaySlot: true } : {}),
       };
