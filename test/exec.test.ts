@@ -4,12 +4,14 @@
  * (The full proof of the lifters is the qemu differential suite in difftest.test.ts.)
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { callFunction, openExecutable } from '../src/exec/call.js';
 import { fixture, fixtures } from './support/fixtures.js';
 
 const CLI = 'dist/src/cli/main.js';
+const LIBZ = '/lib/x86_64-linux-gnu/libz.so.1';
 function run(...args: string[]) {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
@@ -45,6 +47,21 @@ describe('semblance exec', () => {
       const r = callFunction(exe, 'main', [1n, 0n]);
       assert.match(r.error ?? '', /import|unmapped/, `${f.path}: ${r.error ?? r.returns}`);
     }
+  });
+
+  it('follows a shared library\'s PLT calls to its own exports (zlib adler32 -> adler32_z)', { skip: !existsSync(LIBZ) && `${LIBZ} not installed` }, async () => {
+    const exe = await openExecutable(LIBZ);
+    // adler32(1, NULL, 0) returns the initial value 1 without reading the buffer.
+    const r = callFunction(exe, 'adler32', [1n, 0n, 0n]);
+    assert.equal(r.error, undefined, r.error);
+    assert.equal(r.returns, 1n);
+  });
+
+  it('stops exactly at the step limit with a clear error', async () => {
+    const exe = await openExecutable(fixture('x86_64', 'O0', 'records').path);
+    const r = callFunction(exe, 'pow_mod', [3n, 1000000n, 7n], { maxSteps: 100 });
+    assert.equal(r.steps, 100);
+    assert.match(r.error ?? '', /^step limit of 100 reached at 0x[0-9a-f]+$/);
   });
 
   it('prints the documented JSON and one-line errors for bad input', () => {

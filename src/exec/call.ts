@@ -27,6 +27,8 @@ export interface Executable {
   readonly program: Program;
   readonly lifter: Lifter;
   readonly compiler: Compiler<Concrete>;
+  /** Import stubs whose symbol this binary defines itself (a shared library calling its own exports through the PLT): where they lead. */
+  readonly selfImports: ReadonlyMap<number, { address: number; thumb: boolean }>;
   /** Compiled straight-line blocks by start address (×2, + 1 for Thumb). */
   readonly blocks: Map<number, Block>;
 }
@@ -60,7 +62,11 @@ export async function openExecutable(path: string): Promise<Executable> {
   const image = loadElf(path);
   const program = await buildProgram(image);
   const lifter = program.spec.createLifter(image.arch);
-  return { image, program, lifter, compiler: new Compiler(concrete, lifter.registers), blocks: new Map() };
+  const byName = new Map<string, { address: number; thumb: boolean }>();
+  for (const f of program.functions) for (const n of [f.name, ...f.aliases]) byName.set(n, { address: f.address, thumb: f.thumb });
+  const selfImports = new Map<number, { address: number; thumb: boolean }>();
+  for (const [stub, name] of program.imports) { const f = byName.get(name); if (f) selfImports.set(stub, f); }
+  return { image, program, lifter, compiler: new Compiler(concrete, lifter.registers), selfImports, blocks: new Map() };
 }
 
 function memoryOf(image: Image): ConcreteMemory {
@@ -184,10 +190,18 @@ function run(exe: Executable, s: State<Concrete>, start: number, startThumb: boo
     outer: while (steps < maxSteps) {
       if (pc === sentinel) return { steps };
       const imp = program.imports.get(pc);
-      if (imp !== undefined) return { steps, error: `call to import ${imp} at ${hexa(pc)}: imports are not emulated` };
+      if (imp !== undefined) {
+        // Without interposition the dynamic linker binds a stub to the binary's own definition.
+        const own = exe.selfImports.get(pc);
+        if (!own) return { steps, error: `call to import ${imp} at ${hexa(pc)}: imports are not emulated` };
+        pc = own.address;
+        thumb = own.thumb;
+        continue;
+      }
       const b = blockAt(exe, pc, thumb);
       const n = b.insns.length;
       for (let k = 0; k < n; k++) {
+        if (steps >= maxSteps) { pc = b.insns[k]!.insn.address; break outer; }
         const c = b.insns[k]!;
         const at = c.insn.address;
         if (c.insn.status === 'unsupported') return { steps, error: `unsupported instruction ${c.insn.mnemonic} at ${hexa(at)}` };
