@@ -6,7 +6,13 @@ import { it } from 'node:test';
 /** DESIGN.md §3: which layer may import which (arch reads the Image, so it sits above binfmt). */
 const ALLOWED: Record<string, string[]> = {
   util: [], binfmt: ['util'], ir: ['util'], arch: ['binfmt', 'ir', 'util'], program: ['arch', 'binfmt', 'ir', 'util'],
-  exec: ['program', 'arch', 'binfmt', 'ir', 'util'], cli: ['*'], server: ['*'],
+  exec: ['program', 'arch', 'binfmt', 'ir', 'util'],
+  features: ['exec', 'program', 'arch', 'binfmt', 'ir', 'util'],
+  model: ['features', 'util'],
+  store: ['features', 'util'],
+  search: ['store', 'model', 'features', 'program', 'binfmt', 'util'],
+  eval: ['search', 'store', 'model', 'features', 'exec', 'program', 'arch', 'binfmt', 'ir', 'util'],
+  cli: ['*'], server: ['*'],
 };
 
 function files(dir: string): string[] {
