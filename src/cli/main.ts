@@ -5,6 +5,7 @@ import { parseArgs } from './args.js';
 import { execCommand } from './exec.js';
 import { showCommand } from './show.js';
 import { statsCommand } from './stats.js';
+import { diffCommand, indexCommand, parseTop, searchCommand } from './similarity.js';
 
 const USAGE = `usage: semblance <command> [options]
 
@@ -14,7 +15,13 @@ commands:
   show BIN:FUNC --ir        the function's IR, instruction by instruction
   stats BIN… [--json]       how many instructions lift with full semantics, opaque, unsupported
   exec BIN:FUNC ARGS…       call FUNC in the interpreter once per ARGS (comma-separated integers,
-       [--json] [--max-steps N]   e.g. 3,-7,0,12) and print the return values`;
+       [--json] [--max-steps N]   e.g. 3,-7,0,12) and print the return values
+  diff A B [--method M] [--top K] [--json]
+                            every function of A with its best matches in B (default method: bingo)
+  index BIN… [--db FILE] [--method M] [--json]
+                            analyse binaries into a function database (default ./semblance.db)
+  search BIN:FUNC [--db FILE] [--method M] [--top K] [--json]
+                            rank the database's functions against one function, with evidence`;
 
 // A closed pipe (`semblance show BIN | head`) is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); });
@@ -22,7 +29,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const io = { out: (line: string) => process.stdout.write(line + '\n') };
-  const args = parseArgs(rest, ['max-steps']);
+  const args = parseArgs(rest, ['max-steps', 'method', 'top', 'db']);
   const json = args.flags.has('json');
   switch (command) {
     case 'show':
@@ -34,6 +41,17 @@ async function main(argv: string[]): Promise<number> {
     case 'exec': {
       const ms = args.flags.get('max-steps');
       return execCommand(args.positional, json, typeof ms === 'string' ? ms : undefined, io);
+    }
+    case 'diff': case 'index': case 'search': {
+      const method = args.flags.get('method');
+      const db = args.flags.get('db');
+      const o = { json, method: typeof method === 'string' ? method : 'bingo', top: parseTop(args.flags.get('top'), command === 'diff' ? 3 : 10), db: typeof db === 'string' ? db : 'semblance.db' };
+      const progress = (line: string) => { if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${line}`); };
+      if (command === 'diff') return diffCommand(args.positional, o, io);
+      if (command === 'search') return searchCommand(args.positional, o, io);
+      const code = await indexCommand(args.positional, o, io, progress);
+      if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+      return code;
     }
     case undefined: case 'help': case '--help': case '-h':
       process.stdout.write(USAGE + '\n');

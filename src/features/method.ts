@@ -24,8 +24,23 @@ export interface SimilarityMethod<F> {
   /** JSON-safe form for the store, and back. */
   encode(features: F): unknown;
   decode(json: unknown): F;
+  /** Why `target` matches `query`: method-specific, JSON-safe, at most `limit` items. */
+  explain?(query: F, target: F, limit: number): unknown[];
+  /** Releases what the method holds (a solver's threads). */
+  close?(): Promise<void>;
 }
 
 export interface Scorer<F> {
   score(query: F, target: F): number;
+  /**
+   * The population's best `k` for a query, best first (ties by index): methods with an index
+   * (inverted lists, LSH) answer without scoring every member. Absent: callers score each.
+   */
+  rank?(query: F, k: number): Ranked[];
+}
+
+export interface Ranked {
+  /** Position in the scorer's population. */
+  readonly index: number;
+  readonly score: number;
 }

@@ -16,6 +16,9 @@
  * docs/IR.md explains it with examples from every architecture.
  */
 
+/** Bumped when lifted semantics change: stored with every function record. */
+export const IR_VERSION = 'ir-1';
+
 export type Space = 'reg' | 'flag';
 
 export interface Loc {

@@ -1,0 +1,330 @@
+/**
+ * The symbolic domain (DESIGN.md §5): values are hash-consed expression DAGs over pre-state
+ * inputs, built with constant folding and local simplification, so the one interpreter run on a
+ * partial trace yields post-state expressions (BinGo). Evaluating an expression on concrete
+ * inputs reuses the concrete domain's operations, so both domains share one semantics.
+ */
+import type { BinOp, CmpOp, UnOp } from '../ir/ir.js';
+import { foldBinary, foldCmp, foldUnary } from '../ir/build.js';
+import { assertNever } from '../util/errors.js';
+import type { Concrete } from './concrete.js';
+import { concrete, toBigInt } from './concrete.js';
+import type { Domain, Memory } from './domain.js';
+
+export type Sym =
+  | { readonly kind: 'const'; readonly id: number; readonly width: number; readonly value: bigint }
+  /** A pre-state input: a register or flag read before written, a memory load, a call's result. */
+  | { readonly kind: 'input'; readonly id: number; readonly width: number; readonly name: string; readonly args: readonly Sym[] }
+  | { readonly kind: 'unop'; readonly id: number; readonly width: number; readonly op: UnOp; readonly args: readonly [Sym] }
+  | { readonly kind: 'binop'; readonly id: number; readonly width: number; readonly op: BinOp; readonly args: readonly [Sym, Sym] }
+  | { readonly kind: 'cmp'; readonly id: number; readonly width: 1; readonly op: CmpOp; readonly args: readonly [Sym, Sym] }
+  | { readonly kind: 'zext' | 'sext'; readonly id: number; readonly width: number; readonly args: readonly [Sym] }
+  | { readonly kind: 'extract'; readonly id: number; readonly width: number; readonly lo: number; readonly args: readonly [Sym] }
+  | { readonly kind: 'concat'; readonly id: number; readonly width: number; readonly args: readonly [Sym, Sym] }
+  | { readonly kind: 'ite'; readonly id: number; readonly width: number; readonly args: readonly [Sym, Sym, Sym] }
+  | { readonly kind: 'opaque'; readonly id: number; readonly width: number; readonly name: string; readonly args: readonly Sym[] };
+
+export const argsOf = (s: Sym): readonly Sym[] => (s.kind === 'const' ? [] : s.args);
+
+const mask = (w: number) => (1n << BigInt(w)) - 1n;
+const COMMUTATIVE = new Set<BinOp>(['add', 'mul', 'and', 'or', 'xor']);
+
+/**
+ * A hash-consing expression factory and the Domain the interpreter runs on. One per analysed
+ * function: structurally equal expressions are the same object, so equality is identity.
+ */
+export class SymbolicDomain implements Domain<Sym> {
+  readonly name = 'symbolic';
+  private readonly table = new Map<string, Sym>();
+  private nextId = 0;
+  private fresh = 0;
+
+  get size(): number { return this.table.size; }
+
+  private intern<S extends Sym>(key: string, make: (id: number) => S): S {
+    const hit = this.table.get(key);
+    if (hit) return hit as S;
+    const s = make(this.nextId++);
+    this.table.set(key, s);
+    return s;
+  }
+
+  const(width: number, value: bigint): Sym {
+    const v = value & mask(width);
+    return this.intern(`c${width}:${v}`, (id) => ({ kind: 'const', id, width, value: v }));
+  }
+
+  /** A named input; the same name and width give the same input. */
+  input(name: string, width: number, args: readonly Sym[] = []): Sym {
+    return this.intern(`i${width}:${name}:${args.map((a) => a.id).join(',')}`, (id) => ({ kind: 'input', id, width, name, args }));
+  }
+
+  /** An input never equal to another (a memory load, a call result). */
+  freshInput(name: string, width: number, args: readonly Sym[] = []): Sym {
+    return this.input(`${name}#${this.fresh++}`, width, args);
+  }
+
+  mkUnop(op: UnOp, x: Sym): Sym {
+    const w = x.width;
+    if (x.kind === 'const') return this.const(w, foldUnary(op, w, x.value));
+    if ((op === 'not' || op === 'neg') && x.kind === 'unop' && x.op === op) return x.args[0];
+    return this.intern(`u${op}${w}:${x.id}`, (id) => ({ kind: 'unop', id, width: w, op, args: [x] as const }));
+  }
+
+  mkBinop(op: BinOp, a: Sym, b: Sym): Sym {
+    const w = a.width;
+    if (a.kind === 'const' && b.kind === 'const') return this.const(w, foldBinary(op, w, a.value, b.value));
+    if (COMMUTATIVE.has(op) && (a.kind === 'const' || (b.kind !== 'const' && a.id > b.id))) [a, b] = [b, a];
+    const bc = b.kind === 'const' ? b.value : undefined;
+    const ones = mask(w);
+    switch (op) {
+      case 'add':
+        if (bc === 0n) return a;
+        if (bc !== undefined && a.kind === 'binop' && a.op === 'add' && a.args[1].kind === 'const') return this.mkBinop('add', a.args[0], this.const(w, a.args[1].value + bc));
+        break;
+      case 'sub':
+        if (bc !== undefined) return this.mkBinop('add', a, this.const(w, -bc));
+        if (a === b) return this.const(w, 0n);
+        break;
+      case 'mul':
+        if (bc === 0n) return b;
+        if (bc === 1n) return a;
+        break;
+      case 'and':
+        if (bc === 0n) return b;
+        if (bc === ones || a === b) return a;
+        break;
+      case 'or':
+        if (bc === 0n || a === b) return a;
+        if (bc === ones) return b;
+        break;
+      case 'xor':
+        if (bc === 0n) return a;
+        if (a === b) return this.const(w, 0n);
+        break;
+      case 'shl': case 'lshr': case 'ashr': case 'rotl': case 'rotr':
+        if (bc === 0n) return a;
+        if (bc !== undefined && bc >= BigInt(w) && op !== 'ashr' && op !== 'rotl' && op !== 'rotr') return this.const(w, 0n);
+        break;
+      case 'udiv': case 'sdiv':
+        if (bc === 1n) return a;
+        break;
+      case 'urem': case 'srem':
+        break;
+      default: return assertNever(op, 'binary operation');
+    }
+    return this.intern(`b${op}${w}:${a.id},${b.id}`, (id) => ({ kind: 'binop', id, width: w, op, args: [a, b] as const }));
+  }
+
+  mkCmp(op: CmpOp, a: Sym, b: Sym): Sym {
+    if (a.kind === 'const' && b.kind === 'const') return this.const(1, foldCmp(op, a.width, a.value, b.value) ? 1n : 0n);
+    if (a === b) return this.const(1, op === 'eq' || op === 'ule' || op === 'sle' ? 1n : 0n);
+    if ((op === 'eq' || op === 'ne') && a.kind === 'const') [a, b] = [b, a];
+    return this.intern(`p${op}:${a.id},${b.id}`, (id) => ({ kind: 'cmp', id, width: 1 as const, op, args: [a, b] as const }));
+  }
+
+  mkExt(kind: 'zext' | 'sext', x: Sym, to: number): Sym {
+    if (to === x.width) return x;
+    if (x.kind === 'const') {
+      const v = kind === 'zext' ? x.value : BigInt.asIntN(x.width, x.value);
+      return this.const(to, v);
+    }
+    if (x.kind === kind) return this.mkExt(kind, x.args[0], to);
+    return this.intern(`${kind}${to}:${x.id}`, (id) => ({ kind, id, width: to, args: [x] as const }));
+  }
+
+  mkExtract(x: Sym, lo: number, width: number): Sym {
+    if (lo === 0 && width === x.width) return x;
+    if (x.kind === 'const') return this.const(width, x.value >> BigInt(lo));
+    if (x.kind === 'extract') return this.mkExtract(x.args[0], x.lo + lo, width);
+    if (x.kind === 'concat') {
+      const [hi, low] = x.args;
+      if (lo + width <= low.width) return this.mkExtract(low, lo, width);
+      if (lo >= low.width) return this.mkExtract(hi, lo - low.width, width);
+    }
+    if ((x.kind === 'zext' || x.kind === 'sext') && lo + width <= x.args[0].width) return this.mkExtract(x.args[0], lo, width);
+    if (x.kind === 'zext' && lo >= x.args[0].width) return this.const(width, 0n);
+    // The low bits of add/sub/mul/logic depend only on the operands' low bits.
+    if (lo === 0 && x.kind === 'binop' && (x.op === 'add' || x.op === 'sub' || x.op === 'mul' || x.op === 'and' || x.op === 'or' || x.op === 'xor')) {
+      return this.mkBinop(x.op, this.mkExtract(x.args[0], 0, width), this.mkExtract(x.args[1], 0, width));
+    }
+    return this.intern(`x${lo},${width}:${x.id}`, (id) => ({ kind: 'extract', id, width, lo, args: [x] as const }));
+  }
+
+  mkConcat(hi: Sym, lo: Sym): Sym {
+    const w = hi.width + lo.width;
+    if (hi.kind === 'const' && lo.kind === 'const') return this.const(w, (hi.value << BigInt(lo.width)) | lo.value);
+    if (hi.kind === 'const' && hi.value === 0n) return this.mkExt('zext', lo, w);
+    // Re-joining the two halves of one value (a sub-register write of its own bits).
+    if (hi.kind === 'extract' && lo.kind === 'extract' && hi.args[0] === lo.args[0] && hi.lo === lo.lo + lo.width) {
+      return this.mkExtract(hi.args[0], lo.lo, w);
+    }
+    return this.intern(`k:${hi.id},${lo.id}`, (id) => ({ kind: 'concat', id, width: w, args: [hi, lo] as const }));
+  }
+
+  mkIte(c: Sym, t: Sym, e: Sym): Sym {
+    if (c.kind === 'const') return c.value !== 0n ? t : e;
+    if (t === e) return t;
+    return this.intern(`?:${c.id},${t.id},${e.id}`, (id) => ({ kind: 'ite', id, width: t.width, args: [c, t, e] as const }));
+  }
+
+  mkOpaque(name: string, width: number, args: readonly Sym[]): Sym {
+    return this.intern(`o${width}:${name}:${args.map((a) => a.id).join(',')}`, (id) => ({ kind: 'opaque', id, width, name, args }));
+  }
+
+  // Domain<Sym>
+  constant(width: number, value: bigint): Sym { return this.const(width, value); }
+  unop(op: UnOp): (x: Sym) => Sym { return (x) => this.mkUnop(op, x); }
+  binop(op: BinOp): (a: Sym, b: Sym) => Sym { return (a, b) => this.mkBinop(op, a, b); }
+  cmp(op: CmpOp): (a: Sym, b: Sym) => Sym { return (a, b) => this.mkCmp(op, a, b); }
+  zext(_from: number, to: number): (x: Sym) => Sym { return (x) => this.mkExt('zext', x, to); }
+  sext(_from: number, to: number): (x: Sym) => Sym { return (x) => this.mkExt('sext', x, to); }
+  extract(lo: number, width: number): (x: Sym) => Sym { return (x) => this.mkExtract(x, lo, width); }
+  concat(): (hi: Sym, lo: Sym) => Sym { return (hi, lo) => this.mkConcat(hi, lo); }
+  ite(): (c: Sym, t: Sym, e: Sym) => Sym { return (c, t, e) => this.mkIte(c, t, e); }
+  opaque(name: string, width: number): (args: readonly Sym[]) => Sym { return (args) => this.mkOpaque(name, width, args); }
+  truth(c: Sym): boolean | undefined { return c.kind === 'const' ? c.value !== 0n : undefined; }
+
+  and1(a: Sym, b: Sym): Sym { return this.mkBinop('and', a, b); }
+  not1(a: Sym): Sym { return this.mkBinop('xor', a, this.const(1, 1n)); }
+}
+
+/**
+ * Memory of a symbolic run: stores are logged in order (they are outputs); a load from an
+ * address stored to earlier (the same expression, the same width) reads the stored value,
+ * anything else is a fresh input. Loads of one address between two stores share their input.
+ */
+export class SymbolicMemory implements Memory<Sym> {
+  readonly stores: { addr: Sym; value: Sym; width: number }[] = [];
+  readonly loads: Sym[] = [];
+  private cache = new Map<string, Sym>();
+
+  constructor(private readonly d: SymbolicDomain) {}
+
+  load(addr: Sym, width: number): Sym {
+    for (let i = this.stores.length - 1; i >= 0; i--) {
+      const st = this.stores[i]!;
+      if (st.addr === addr) {
+        if (st.width === width) return st.value;
+        break; // a partial overlap: endianness would matter, so the load is an input
+
+      }
+      // A store through another symbolic address might alias: stop looking further back.
+      if (st.addr.kind !== 'const' || addr.kind !== 'const') break;
+    }
+    const key = `${addr.id}:${width}`;
+    let v = this.cache.get(key);
+    if (!v) { v = this.d.freshInput('mem', width, [addr]); this.cache.set(key, v); this.loads.push(v); }
+    return v;
+  }
+
+  store(addr: Sym, value: Sym, width: number): void {
+    this.stores.push({ addr, value, width });
+    this.cache.clear();
+  }
+
+  snapshot(): { stores: number; loads: number; cache: Map<string, Sym> } {
+    return { stores: this.stores.length, loads: this.loads.length, cache: new Map(this.cache) };
+  }
+
+  restore(s: { stores: number; loads: number; cache: Map<string, Sym> }): void {
+    this.stores.length = s.stores;
+    this.loads.length = s.loads;
+    this.cache = s.cache;
+  }
+}
+
+/**
+ * Evaluates a set of expressions on concrete inputs with the concrete domain's operations:
+ * compiled once into a topologically ordered program, run once per assignment.
+ */
+export class SymEvaluator {
+  private readonly order: Sym[] = [];
+  private readonly ops: ((vals: Concrete[]) => Concrete)[] = [];
+  private readonly slot = new Map<number, number>();
+  readonly inputs: Sym[];
+  private readonly vals: Concrete[];
+
+  constructor(roots: readonly Sym[], inputs: readonly Sym[]) {
+    this.inputs = [...inputs];
+    const seen = new Set<number>();
+    const visit = (s: Sym): void => {
+      if (seen.has(s.id)) return;
+      seen.add(s.id);
+      for (const a of argsOf(s)) visit(a);
+      this.slot.set(s.id, this.order.length);
+      this.order.push(s);
+    };
+    // Iterative deepening would avoid recursion limits; trace expressions are shallow (≤ a few hundred nodes).
+    for (const r of roots) visit(r);
+    const inputIndex = new Map(inputs.map((x, i) => [x.id, i]));
+    for (const s of this.order) this.ops.push(this.compile(s, inputIndex));
+    this.vals = new Array(this.order.length);
+  }
+
+  private compile(s: Sym, inputIndex: Map<number, number>): (vals: Concrete[]) => Concrete {
+    const d = concrete;
+    const at = (x: Sym) => this.slot.get(x.id)!;
+    switch (s.kind) {
+      case 'const': { const v = d.constant(s.width, s.value); return () => v; }
+      case 'input': {
+        const i = inputIndex.get(s.id);
+        if (i === undefined) return () => 0;
+        return () => this.current[i] ?? 0;
+      }
+      case 'unop': { const f = d.unop(s.op, s.width), a = at(s.args[0]); return (v) => f(v[a]!); }
+      case 'binop': { const f = d.binop(s.op, s.width), a = at(s.args[0]), b = at(s.args[1]); return (v) => f(v[a]!, v[b]!); }
+      case 'cmp': { const f = d.cmp(s.op, s.args[0].width), a = at(s.args[0]), b = at(s.args[1]); return (v) => f(v[a]!, v[b]!); }
+      case 'zext': { const f = d.zext(s.args[0].width, s.width), a = at(s.args[0]); return (v) => f(v[a]!); }
+      case 'sext': { const f = d.sext(s.args[0].width, s.width), a = at(s.args[0]); return (v) => f(v[a]!); }
+      case 'extract': { const f = d.extract(s.lo, s.width, s.args[0].width), a = at(s.args[0]); return (v) => f(v[a]!); }
+      case 'concat': { const f = d.concat(s.args[0].width, s.args[1].width), a = at(s.args[0]), b = at(s.args[1]); return (v) => f(v[a]!, v[b]!); }
+      case 'ite': { const a = at(s.args[0]), b = at(s.args[1]), c = at(s.args[2]); return (v) => (v[a] !== 0 ? v[b]! : v[c]!); }
+      case 'opaque': { const f = d.opaque(s.name, s.width), as = s.args.map(at); return (v) => f(as.map((i) => v[i]!)); }
+      default: return assertNever(s, 'expression');
+    }
+  }
+
+  private current: readonly Concrete[] = [];
+
+  /** Runs every node on one assignment (one value per input, already at the input's width). */
+  run(assignment: readonly Concrete[]): void {
+    this.current = assignment;
+    const v = this.vals, ops = this.ops;
+    for (let i = 0; i < ops.length; i++) v[i] = ops[i]!(v);
+  }
+
+  /** The value of a root after `run`. */
+  value(s: Sym): Concrete { return this.vals[this.slot.get(s.id)!]!; }
+}
+
+/** The concrete value `v` (an unsigned number or bigint) truncated to `width` bits. */
+export function truncate(v: bigint, width: number): Concrete {
+  return concrete.constant(width, BigInt.asUintN(width, v));
+}
+
+/** Readable form of an expression, for evidence and `show`. */
+export function printSym(s: Sym, depth = 0): string {
+  if (depth > 12) return '…';
+  const p = (x: Sym) => printSym(x, depth + 1);
+  switch (s.kind) {
+    case 'const': return s.value < 4096n ? String(s.value) : '0x' + s.value.toString(16);
+    case 'input': return s.name.startsWith('mem') ? `[${p(s.args[0]!)}]:${s.width}` : s.name;
+    case 'unop': return `${s.op}(${p(s.args[0])})`;
+    case 'binop': return `(${p(s.args[0])} ${BINOP_SYMBOL[s.op]} ${p(s.args[1])})`;
+    case 'cmp': return `(${p(s.args[0])} ${s.op} ${p(s.args[1])})`;
+    case 'zext': case 'sext': return `${s.kind}${s.width}(${p(s.args[0])})`;
+    case 'extract': return `${p(s.args[0])}[${s.lo}:${s.lo + s.width}]`;
+    case 'concat': return `${p(s.args[0])}::${p(s.args[1])}`;
+    case 'ite': return `(${p(s.args[0])} ? ${p(s.args[1])} : ${p(s.args[2])})`;
+    case 'opaque': return `${s.name}(${s.args.map(p).join(', ')})`;
+    default: return assertNever(s, 'expression');
+  }
+}
+
+const BINOP_SYMBOL: Record<BinOp, string> = {
+  add: '+', sub: '-', mul: '*', and: '&', or: '|', xor: '^', shl: '<<', lshr: '>>u', ashr: '>>s',
+  rotl: 'rotl', rotr: 'rotr', udiv: '/u', sdiv: '/s', urem: '%u', srem: '%s',
+};
+
+export { toBigInt };

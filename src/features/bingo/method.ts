@@ -1,0 +1,246 @@
+/**
+ * BinGo as a SimilarityMethod (SEEDS.md §2): a function's model is the set of its partial
+ * traces' I/O signatures, with selectively inlined callees' signatures added; similarity is
+ * Jaccard containment |Q ∩ T| / |Q|, optionally IDF-weighted over the population.
+ */
+import type { Lifter } from '../../arch/spec.js';
+import { PathSolver } from '../../exec/solver.js';
+import type { FunctionInfo, Program } from '../../program/program.js';
+import type { Ranked, Scorer, SimilarityMethod } from '../method.js';
+import type { IoSample } from './samples.js';
+import { signTrace } from './samples.js';
+import type { TraceOptions } from './traces.js';
+import { DEFAULT_TRACE_OPTIONS, TraceExecutor, enumeratePaths } from './traces.js';
+
+/** Why a signature is in a model: the trace that produced it, and a few of its samples. */
+export interface SignatureEvidence {
+  readonly blocks: readonly number[];
+  readonly where: string;
+  readonly samples: readonly IoSample[];
+  /** Set when the signature comes from an inlined callee (its address). */
+  readonly inlinedFrom?: number;
+}
+
+export interface TraceCounts {
+  traces: number;
+  kept: number;
+  /** Dropped: half or more compiler-made code. */
+  noise: number;
+  /** Dropped: the solver proved the path impossible. */
+  infeasible: number;
+  /** Not executable: unsupported instruction, or no decision reaches the path's next block. */
+  failed: number;
+  /** Traces whose samples came from Z3. */
+  solved: number;
+}
+
+export interface BingoModel {
+  /** Sorted, unique 52-bit signature hashes (own and inlined). */
+  readonly sigs: readonly number[];
+  readonly evidence: ReadonlyMap<number, SignatureEvidence>;
+  readonly counts: TraceCounts;
+  /** Callees (addresses) whose signatures were inlined. */
+  readonly inlined: readonly number[];
+}
+
+export interface BingoOptions {
+  readonly idf: boolean;
+  readonly inline: boolean;
+  readonly traces: TraceOptions;
+  /** Largest callee (in blocks) that is inlined. */
+  readonly maxInlineBlocks: number;
+}
+
+export const DEFAULT_BINGO: BingoOptions = { idf: false, inline: true, traces: DEFAULT_TRACE_OPTIONS, maxInlineBlocks: 30 };
+
+/** Calls after which control does not come back: a callee mostly calling these is an error path. */
+const TERMINATION = new Set(['exit', '_exit', '_Exit', 'abort', '__stack_chk_fail', '__assert_fail', '__assert', 'err', 'errx',
+  'verr', 'verrx', '__fortify_fail', '__chk_fail', 'longjmp', 'siglongjmp', 'pthread_exit', 'quick_exit', 'error']);
+
+export const BINGO_VERSION = 'bingo-1';
+
+interface Own { sigs: Map<number, SignatureEvidence>; counts: TraceCounts }
+
+/** Time spent analysing, and how much of it in Z3 (the benchmark reports the share). */
+export interface BingoTimings { analyseMs: number; solverMs: number; solverQueries: number; solverCacheHits: number }
+
+export class BingoMethod implements SimilarityMethod<BingoModel> {
+  readonly name: string;
+  readonly version = BINGO_VERSION;
+  private readonly solver = new PathSolver(200);
+  readonly timings: BingoTimings = { analyseMs: 0, solverMs: 0, solverQueries: 0, solverCacheHits: 0 };
+
+  constructor(readonly options: BingoOptions = DEFAULT_BINGO) {
+    this.name = options.idf ? 'bingo-idf' : 'bingo';
+  }
+
+  async analyse(program: Program, functions: readonly FunctionInfo[]): Promise<BingoModel[]> {
+    const t0 = performance.now();
+    const lifter = program.spec.createLifter(program.arch);
+    const own = new Map<number, Own>();
+    const ownOf = async (f: FunctionInfo): Promise<Own> => {
+      let o = own.get(f.address);
+      if (!o) { o = await this.ownModel(program, lifter, f); own.set(f.address, o); }
+      return o;
+    };
+    const graph = this.options.inline ? callGraph(program) : undefined;
+    const out: BingoModel[] = [];
+    for (const f of functions) {
+      const mine = await ownOf(f);
+      const sigs = new Map(mine.sigs);
+      const inlined: number[] = [];
+      if (graph) {
+        for (const g of inlineTargets(f, graph, this.options.maxInlineBlocks)) {
+          inlined.push(g.address);
+          for (const [h, e] of (await ownOf(g)).sigs) if (!sigs.has(h)) sigs.set(h, { ...e, inlinedFrom: g.address });
+        }
+      }
+      out.push({ sigs: [...sigs.keys()].sort((a, b) => a - b), evidence: sigs, counts: mine.counts, inlined });
+    }
+    this.timings.analyseMs += performance.now() - t0;
+    this.timings.solverMs = this.solver.stats.ms;
+    this.timings.solverQueries = this.solver.stats.queries;
+    this.timings.solverCacheHits = this.solver.stats.cacheHits;
+    return out;
+  }
+
+  private async ownModel(program: Program, lifter: Lifter, f: FunctionInfo): Promise<Own> {
+    const counts: TraceCounts = { traces: 0, kept: 0, noise: 0, infeasible: 0, failed: 0, solved: 0 };
+    const sigs = new Map<number, SignatureEvidence>();
+    const ex = new TraceExecutor(program, lifter, f);
+    for (const path of enumeratePaths(f, this.options.traces)) {
+      counts.traces++;
+      let trace;
+      try { trace = ex.run(path); } catch { trace = undefined; }
+      if (!trace) { counts.failed++; continue; }
+      if (trace.instructions > 0 && trace.noise * 2 >= trace.instructions) { counts.noise++; continue; }
+      const verdict = await signTrace(trace, this.solver);
+      if (verdict.status === 'infeasible') { counts.infeasible++; continue; }
+      counts.kept++;
+      if (verdict.solver) counts.solved++;
+      for (const s of verdict.signatures) if (!sigs.has(s.hash)) sigs.set(s.hash, { blocks: path, where: s.where, samples: s.samples });
+    }
+    return { sigs, counts };
+  }
+
+  scorer(population: readonly BingoModel[]): Scorer<BingoModel> {
+    const weight = this.options.idf ? idfWeights(population) : undefined;
+    const index = new Map<number, number[]>();
+    population.forEach((m, i) => { for (const h of m.sigs) { let l = index.get(h); if (!l) index.set(h, l = []); l.push(i); } });
+    const w = (h: number) => (weight ? weight(h) : 1);
+    return {
+      score: (q, t) => containment(q.sigs, t.sigs, w),
+      rank: (q, k) => {
+        // An inverted index over the population: only functions sharing a signature score above 0.
+        let total = 0;
+        const acc = new Map<number, number>();
+        for (const h of q.sigs) {
+          const wh = w(h);
+          total += wh;
+          for (const i of index.get(h) ?? []) acc.set(i, (acc.get(i) ?? 0) + wh);
+        }
+        const ranked: Ranked[] = [...acc].map(([i, s]) => ({ index: i, score: total > 0 ? s / total : 0 }));
+        ranked.sort((a, b) => b.score - a.score || a.index - b.index);
+        return ranked.slice(0, k);
+      },
+    };
+  }
+
+  encode(m: BingoModel): unknown {
+    return {
+      sigs: m.sigs, counts: m.counts, inlined: m.inlined,
+      evidence: [...m.evidence].map(([h, e]) => [h, e.blocks, e.where, e.samples.map((s) => [...s.inputs, s.output]), e.inlinedFrom ?? null]),
+    };
+  }
+
+  decode(json: unknown): BingoModel {
+    const j = json as { sigs: number[]; counts: TraceCounts; inlined: number[]; evidence: [number, number[], string, number[][], number | null][] };
+    const evidence = new Map<number, SignatureEvidence>(j.evidence.map(([h, blocks, where, samples, from]) => [h, {
+      blocks, where, samples: samples.map((s) => ({ inputs: s.slice(0, -1), output: s[s.length - 1]! })), ...(from !== null ? { inlinedFrom: from } : {}),
+    }]));
+    return { sigs: j.sigs, counts: j.counts, inlined: j.inlined, evidence };
+  }
+
+  explain(q: BingoModel, t: BingoModel, limit: number): unknown[] {
+    const hex = (a: number) => '0x' + a.toString(16);
+    const out: unknown[] = [];
+    for (const h of q.sigs) {
+      if (out.length >= limit) break;
+      const te = t.evidence.get(h);
+      const qe = q.evidence.get(h);
+      if (!te || !qe) continue;
+      out.push({
+        signature: h.toString(16).padStart(13, '0'),
+        query: { trace: qe.blocks.map(hex), output: qe.where, ...(qe.inlinedFrom !== undefined ? { inlinedFrom: hex(qe.inlinedFrom) } : {}) },
+        target: { trace: te.blocks.map(hex), output: te.where, ...(te.inlinedFrom !== undefined ? { inlinedFrom: hex(te.inlinedFrom) } : {}) },
+        samples: qe.samples,
+      });
+    }
+    return out;
+  }
+
+  async close(): Promise<void> { await this.solver.close(); }
+}
+
+/** |Q ∩ T| / |Q| over sorted signature lists, each signature weighted. */
+export function containment(q: readonly number[], t: readonly number[], w: (h: number) => number = () => 1): number {
+  let i = 0, j = 0, shared = 0, total = 0;
+  while (i < q.length) {
+    const a = q[i]!;
+    total += w(a);
+    while (j < t.length && t[j]! < a) j++;
+    if (j < t.length && t[j] === a) shared += w(a);
+    i++;
+  }
+  return total > 0 ? shared / total : 0;
+}
+
+/** Inverse document frequency over a population: rare signatures say more than common ones. */
+export function idfWeights(population: readonly BingoModel[]): (h: number) => number {
+  const df = new Map<number, number>();
+  for (const m of population) for (const h of m.sigs) df.set(h, (df.get(h) ?? 0) + 1);
+  const n = population.length;
+  return (h) => Math.log((n + 1) / ((df.get(h) ?? 0) + 1)) + 0.01;
+}
+
+interface CallGraph {
+  readonly byAddress: ReadonlyMap<number, FunctionInfo>;
+  /** User-defined callees (addresses) of each function. */
+  readonly callees: ReadonlyMap<number, readonly number[]>;
+  readonly indegree: ReadonlyMap<number, number>;
+}
+
+function callGraph(program: Program): CallGraph {
+  const byAddress = new Map(program.functions.map((f) => [f.address, f]));
+  const callees = new Map<number, number[]>();
+  const indegree = new Map<number, number>();
+  for (const f of program.functions) {
+    const cs = [...new Set(f.calls.filter((c) => !c.import && c.target !== undefined && byAddress.has(c.target) && c.target !== f.address).map((c) => c.target!))];
+    callees.set(f.address, cs);
+    for (const c of cs) indegree.set(c, (indegree.get(c) ?? 0) + 1);
+  }
+  return { byAddress, callees, indegree };
+}
+
+/** BinGo's selective inlining rules (SEEDS.md §2.2), one level deep and bounded in size. */
+function inlineTargets(f: FunctionInfo, g: CallGraph, maxBlocks: number): FunctionInfo[] {
+  const out: FunctionInfo[] = [];
+  for (const a of g.callees.get(f.address) ?? []) {
+    const callee = g.byAddress.get(a);
+    if (!callee || callee.blocks.length > maxBlocks) continue;
+    const theirs = g.callees.get(a) ?? [];
+    // Rule 2: mutual recursion.
+    if (theirs.includes(f.address)) { out.push(callee); continue; }
+    if (theirs.length === 0) {
+      // Rule 3: only library calls, unless most of them end the program.
+      const lib = callee.calls.filter((c) => c.import);
+      const term = lib.filter((c) => c.name && TERMINATION.has(c.name)).length;
+      if (lib.length === 0 || term * 2 <= lib.length) out.push(callee);
+      continue;
+    }
+    // Rule 4: a callee that calls other user functions, only when it is rarely a caller (α < 0.01).
+    const outdeg = theirs.length, indeg = g.indegree.get(a) ?? 0;
+    if (outdeg / (outdeg + indeg) < 0.01) out.push(callee);
+  }
+  return out;
+}

@@ -1,0 +1,231 @@
+/**
+ * I/O samples (BinGo §2.4, Multi-MH's scheme): every trace's outputs are evaluated under one
+ * fixed, seeded table of input assignments shared by every signature ever computed, so
+ * signatures compare across binaries and databases. Inputs are put in an order-free canonical
+ * order (structure decides, register names do not), all outputs and the path constraint are
+ * evaluated jointly per assignment, and each output's values on the rows where the path holds
+ * are hashed. Where the constraint leaves too few rows, Z3 supplies satisfying assignments (at
+ * most 3), or proves the trace infeasible.
+ */
+import type { Concrete } from '../../exec/concrete.js';
+import type { PathSolver } from '../../exec/solver.js';
+import type { Sym } from '../../exec/symbolic.js';
+import { SymEvaluator, argsOf, truncate } from '../../exec/symbolic.js';
+import { assertNever } from '../../util/errors.js';
+import { Hasher, hashString, mix32 } from '../../util/hash.js';
+import type { PartialTrace } from './traces.js';
+
+export const SAMPLE_ROWS = 16;
+export const SAMPLE_COLUMNS = 16;
+/** Fewer satisfying rows than this and the solver is asked. */
+const MIN_ROWS = 2;
+/** Solver models per trace (BinGo's N). */
+const MAX_MODELS = 3;
+
+/**
+ * The fixed input table, as signed values: small numbers and boundaries are favoured because
+ * code branches on them (0, 1, -1, sizes, sign bits), plus some wide random values.
+ */
+export const SAMPLE_TABLE: readonly (readonly bigint[])[] = (() => {
+  const BOUNDARY = [0n, 1n, -1n, 2n, 0x7fn, 0x80n, 0xffn, 0x100n, 0x7fffn, 0x8000n, 0xffffn, 0x7fffffffn, -0x80000000n, 0x10000n, -2n, 4n];
+  let seed = 0x5eed;
+  const next = () => { seed = (seed + 0x6d2b79f5) | 0; return mix32(seed); };
+  const rows: bigint[][] = [];
+  for (let r = 0; r < SAMPLE_ROWS; r++) {
+    const row: bigint[] = [];
+    for (let c = 0; c < SAMPLE_COLUMNS; c++) {
+      const x = next(), pick = x % 8;
+      if (pick < 4) row.push(BigInt((next() % 21) - 4)); // -4..16
+      else if (pick < 6) row.push(BOUNDARY[next() % BOUNDARY.length]!);
+      else row.push(BigInt(next() | 0));
+    }
+    rows.push(row);
+  }
+  return rows;
+})();
+
+const tableCache = new Map<number, Concrete[][]>();
+/** The table truncated to one input width (cached: widths are few). */
+function tableAt(width: number): Concrete[][] {
+  let t = tableCache.get(width);
+  if (!t) { t = SAMPLE_TABLE.map((row) => row.map((v) => truncate(v, width))); tableCache.set(width, t); }
+  return t;
+}
+
+/** One output's behaviour on a few rows, for evidence: input values (signed 32-bit) and the output. */
+export interface IoSample { readonly inputs: readonly number[]; readonly output: number }
+
+export interface IoSignature {
+  /** 52-bit hash of the output's values on the rows used (the row ids included). */
+  readonly hash: number;
+  readonly where: string;
+  /** `table` (the fixed rows the path allows) or `solver` (Z3 models). */
+  readonly rows: 'table' | 'solver';
+  readonly samples: readonly IoSample[];
+}
+
+export type TraceVerdict =
+  | { readonly status: 'ok'; readonly signatures: readonly IoSignature[]; readonly solver: boolean }
+  | { readonly status: 'infeasible' };
+
+const low32 = (v: Concrete): number => (typeof v === 'number' ? (v % 0x100000000) | 0 : Number(BigInt.asIntN(32, v)));
+
+/** Signatures of one trace's outputs (and its library calls as named effects). */
+export async function signTrace(trace: PartialTrace, solver: PathSolver | undefined): Promise<TraceVerdict> {
+  const roots = [trace.constraint, ...trace.outputs.map((o) => o.value)];
+  const inputs = canonicalInputs(trace.outputs.map((o) => o.value), trace.constraint);
+  const ev = new SymEvaluator(roots, inputs);
+  const assignment: Concrete[] = new Array(inputs.length);
+  const rowValues = (r: number) => {
+    for (let j = 0; j < inputs.length; j++) {
+      const x = inputs[j]!;
+      assignment[j] = j < SAMPLE_COLUMNS ? tableAt(x.width)[r]![j]! : truncate(BigInt(mix32(r * 977 + j) | 0), x.width);
+    }
+    return assignment;
+  };
+  // Rows of the fixed table on which the path holds.
+  let rows: { id: number; values: Concrete[] }[] = [];
+  const constant = trace.constraint.kind === 'const';
+  for (let r = 0; r < SAMPLE_ROWS; r++) {
+    const a = rowValues(r);
+    if (!constant) { ev.run(a); if (ev.value(trace.constraint) === 0) continue; }
+    rows.push({ id: r, values: [...a] });
+  }
+  if (constant && trace.constraint.kind === 'const' && trace.constraint.value === 0n) return { status: 'infeasible' };
+  if (rows.length < MIN_ROWS && !constant) {
+    // Rows built from the constraint's own constants (x == 10, x <u 4) satisfy most paths
+    // without a solver; they depend only on the constraint's values, so they compare across binaries.
+    const guided = guidedRows(trace.constraint, inputs);
+    for (let r = 0; r < guided.length; r++) {
+      ev.run(guided[r]!);
+      if (ev.value(trace.constraint) !== 0) rows.push({ id: 200 + r, values: guided[r]! });
+    }
+  }
+  let usedSolver = false;
+  if (rows.length < MIN_ROWS && !constant && solver) {
+    const res = await solver.solve(trace.constraint, inputs, MAX_MODELS);
+    if (res.status === 'unsat') return { status: 'infeasible' };
+    if (res.status === 'sat') {
+      usedSolver = true;
+      rows = res.models.map((m, k) => ({ id: 100 + k, values: m.map((v, j) => truncate(v, inputs[j]!.width)) }));
+    }
+  }
+  if (rows.length === 0) rows = Array.from({ length: SAMPLE_ROWS }, (_, r) => ({ id: r, values: [...rowValues(r)] }));
+
+  const outs = trace.outputs;
+  const values: number[][] = outs.map(() => []);
+  for (const row of rows) {
+    ev.run(row.values);
+    outs.forEach((o, i) => values[i]!.push(low32(ev.value(o.value))));
+  }
+  const signatures: IoSignature[] = outs.map((o, i) => {
+    const h = new Hasher().int(0x10);
+    rows.forEach((row, k) => h.int(row.id).int(values[i]![k]!));
+    const support = supportOf(o.value, inputs);
+    const samples = rows.slice(0, 2).map((row, k) => ({ inputs: support.map((j) => low32(row.values[j]!)), output: values[i]![k]! }));
+    return { hash: h.value(), where: o.where, rows: usedSolver ? 'solver' as const : 'table' as const, samples };
+  });
+  for (const c of trace.calls) signatures.push({ hash: hashString(`call:${c}`), where: `call:${c}`, rows: 'table', samples: [] });
+  return { status: 'ok', signatures, solver: usedSolver };
+}
+
+const GUIDED_ROWS = 16;
+
+/** Assignments drawn from the constants a constraint compares with (c, -c, c ± 1, 0). */
+function guidedRows(constraint: Sym, inputs: readonly Sym[]): Concrete[][] {
+  const consts = new Set<bigint>([0n]);
+  const seen = new Set<number>();
+  const stack = [constraint];
+  while (stack.length && consts.size < 24) {
+    const x = stack.pop()!;
+    if (seen.has(x.id)) continue;
+    seen.add(x.id);
+    if (x.kind === 'const' && x.width > 1) {
+      const v = BigInt.asIntN(x.width, x.value);
+      for (const c of [v, -v, v + 1n, v - 1n]) consts.add(c);
+    }
+    stack.push(...argsOf(x));
+  }
+  const ks = [...consts];
+  const rows: Concrete[][] = [];
+  for (let r = 0; r < GUIDED_ROWS; r++) {
+    rows.push(inputs.map((x, j) => truncate(ks[(r + j * 7 + ((r * j) >> 1)) % ks.length]!, x.width)));
+  }
+  return rows;
+}
+
+/** Indices (into `inputs`) of the inputs an expression reads. */
+function supportOf(root: Sym, inputs: readonly Sym[]): number[] {
+  const want = new Map(inputs.map((x, i) => [x.id, i]));
+  const seen = new Set<number>(), found = new Set<number>();
+  const stack = [root];
+  while (stack.length) {
+    const s = stack.pop()!;
+    if (seen.has(s.id)) continue;
+    seen.add(s.id);
+    const i = want.get(s.id);
+    if (i !== undefined) found.add(i);
+    stack.push(...argsOf(s));
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
+/**
+ * Inputs in an order decided by structure alone: outputs sorted by a shape hash that ignores
+ * register names, widths and extensions, then a depth-first walk visiting commutative operands
+ * in shape order; an input's position is where the walk first meets it.
+ */
+export function canonicalInputs(outputs: readonly Sym[], constraint: Sym): Sym[] {
+  const shape = new Map<number, number>();
+  const shapeOf = (s: Sym): number => {
+    const hit = shape.get(s.id);
+    if (hit !== undefined) return hit;
+    let h: number;
+    switch (s.kind) {
+      case 'const': h = new Hasher().int(1).int(Number(s.value & 0xffffffffn)).value(); break;
+      case 'input': h = new Hasher().int(2).str(inputClass(s.name)).value(); break;
+      case 'zext': case 'sext': h = shapeOf(s.args[0]); break;
+      case 'extract': h = s.lo === 0 ? shapeOf(s.args[0]) : new Hasher().int(3).int(s.lo).int(shapeOf(s.args[0])).value(); break;
+      case 'unop': h = new Hasher().int(4).str(s.op).int(shapeOf(s.args[0])).value(); break;
+      case 'binop': case 'cmp': {
+        const a = shapeOf(s.args[0]), b = shapeOf(s.args[1]);
+        const [x, y] = isCommutative(s) && a > b ? [b, a] : [a, b];
+        h = new Hasher().int(5).str(s.op).int(x).int(y).value();
+        break;
+      }
+      case 'concat': h = new Hasher().int(6).int(shapeOf(s.args[0])).int(shapeOf(s.args[1])).value(); break;
+      case 'ite': h = new Hasher().int(7).int(shapeOf(s.args[0])).int(shapeOf(s.args[1])).int(shapeOf(s.args[2])).value(); break;
+      case 'opaque': h = new Hasher().int(8).str(s.name).int(s.args.length).value(); break;
+      default: return assertNever(s, 'expression');
+    }
+    shape.set(s.id, h);
+    return h;
+  };
+  const order: Sym[] = [];
+  const seen = new Set<number>();
+  const walk = (s: Sym): void => {
+    if (seen.has(s.id)) return;
+    seen.add(s.id);
+    if (s.kind === 'input') { order.push(s); return; }
+    let args = argsOf(s);
+    if ((s.kind === 'binop' || s.kind === 'cmp') && isCommutative(s)) args = [...args].sort((a, b) => shapeOf(a) - shapeOf(b));
+    for (const a of args) walk(a);
+  };
+  const roots = [...outputs].sort((a, b) => shapeOf(a) - shapeOf(b));
+  for (const r of roots) walk(r);
+  walk(constraint);
+  return order;
+}
+
+function isCommutative(s: Sym): boolean {
+  if (s.kind === 'binop') return s.op === 'add' || s.op === 'mul' || s.op === 'and' || s.op === 'or' || s.op === 'xor';
+  if (s.kind === 'cmp') return s.op === 'eq' || s.op === 'ne';
+  return false;
+}
+
+/** What kind of input a name denotes, without the register's name: `r`, `f`, `mem`, `call:memcpy`. */
+function inputClass(name: string): string {
+  if (name.startsWith('call:')) return name.replace(/#\d+$/, '');
+  if (name.startsWith('mem')) return 'mem';
+  return name.slice(0, 1);
+}
