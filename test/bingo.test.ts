@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { describe, it, after } from 'node:test';
+import { loadElf } from '../src/binfmt/elf.js';
+import { buildProgram } from '../src/program/build.js';
+import type { Program } from '../src/program/program.js';
+import { Compiler } from '../src/exec/interpret.js';
+import type { State } from '../src/exec/interpret.js';
+import { concrete, toBigInt } from '../src/exec/concrete.js';
+import type { Concrete } from '../src/exec/concrete.js';
+import { SymbolicDomain, SymbolicMemory, SymEvaluator, truncate } from '../src/exec/symbolic.js';
+import type { Sym } from '../src/exec/symbolic.js';
+import { PathSolver } from '../src/exec/solver.js';
+import { BingoMethod, DEFAULT_BINGO, containment, idfWeights } from '../src/features/bingo/method.js';
+import type { BingoModel } from '../src/features/bingo/method.js';
+import { canonicalInputs } from '../src/features/bingo/samples.js';
+import { enumeratePaths } from '../src/features/bingo/traces.js';
+import { fixture } from './support/fixtures.js';
+import { someExpr, stmtExprs } from '../src/ir/walk.js';
+
+const TARGETS = ['x86', 'x86_64', 'arm-thumb', 'arm-a32', 'aarch64', 'mips', 'mipsel'];
+const load = async (path: string) => buildProgram(loadElf(path));
+const named = (p: Program) => p.functions.filter((f) => f.blocks.length > 0 && f.source === 'symtab' && !f.name.startsWith('_') && !/tm_clones|frame_dummy/.test(f.name));
+
+describe('symbolic domain', () => {
+  it('hash-conses and simplifies', () => {
+    const d = new SymbolicDomain();
+    const x = d.input('r:a', 32), y = d.input('r:b', 32);
+    assert.equal(d.mkBinop('add', x, y), d.mkBinop('add', y, x), 'commutative operands are ordered');
+    assert.equal(d.mkBinop('add', x, d.const(32, 0n)), x);
+    assert.equal(d.mkBinop('xor', x, x).kind, 'const');
+    assert.equal(d.mkBinop('add', d.mkBinop('add', x, d.const(32, 3n)), d.const(32, 4n)), d.mkBinop('add', x, d.const(32, 7n)));
+    assert.equal(d.mkExtract(d.mkExt('zext', x, 64), 0, 32), x);
+    assert.equal(d.mkIte(d.const(1, 1n), x, y), x);
+    const c = d.mkBinop('mul', d.const(8, 200n), d.const(8, 3n));
+    assert.ok(c.kind === 'const' && c.value === (600n & 0xffn));
+  });
+
+  // Every instruction of register-only blocks, run symbolically then evaluated on a concrete
+  // pre-state, must give what the concrete domain gives on that state: one semantics, two domains.
+  for (const t of TARGETS) {
+    it(`agrees with the concrete domain on ${t} blocks`, async () => {
+      const programs = await Promise.all(['records', 'vm', 'words'].map((n) => load(fixture(t, 'O2', n).path)));
+      const p = programs[0]!;
+      const lifter = p.spec.createLifter(p.arch);
+      const rf = lifter.registers;
+      const symC = new Compiler(new SymbolicDomain(), rf);
+      const d = (symC as unknown as { d: SymbolicDomain }).d;
+      const conC = new Compiler(concrete, rf);
+      let checked = 0;
+      for (const f of programs.flatMap((x) => x.functions)) for (const b of f.blocks) {
+        const ir = b.instructions.map((i) => lifter.lift(i));
+        if (ir.some((x) => x.status !== 'lifted' || x.stmts.some((s) => s.kind !== 'set'))) continue;
+        if (ir.some((x) => x.stmts.some((st) => stmtExprs(st).some((e) => someExpr(e, (y) => y.kind === 'load'))))) continue;
+        const regs0 = rf.slots.map((s) => d.input(`r:${s.name}`, s.width));
+        const flags0 = rf.flagNames.map((n) => d.input(`f:${n}`, 1));
+        const ss: State<Sym> = { regs: [...regs0], flags: [...flags0], mem: new SymbolicMemory(d), decide: () => false, target: undefined };
+        for (const x of ir) symC.insn(x).run(ss);
+        for (let seed = 1; seed <= 3; seed++) {
+          const rnd = (w: number, k: number) => truncate(BigInt(Math.imul(seed * 7919 + k, 2654435761) | 0) * BigInt(seed * 1000003 + k), w);
+          const regs: Concrete[] = rf.slots.map((s, k) => rnd(s.width, k));
+          const flags: Concrete[] = rf.flagNames.map((_, k) => (seed + k) & 1);
+          const inputs = [...regs0, ...flags0];
+          const ev = new SymEvaluator([...ss.regs, ...ss.flags], inputs);
+          ev.run([...regs, ...flags]);
+          const cs: State<Concrete> = { regs: [...regs], flags: [...flags], mem: { load: () => { throw new Error('load'); }, store: () => { throw new Error('store'); } }, decide: (g) => g !== 0, target: undefined };
+          for (const x of ir) conC.insn(x).run(cs);
+          ss.regs.forEach((s, k) => assert.equal(toBigInt(ev.value(s)), toBigInt(cs.regs[k]!), `${t} block ${b.address.toString(16)} ${rf.slots[k]!.name}`));
+          ss.flags.forEach((s, k) => assert.equal(toBigInt(ev.value(s)), toBigInt(cs.flags[k]!), `${t} block ${b.address.toString(16)} flag ${rf.flagNames[k]}`));
+        }
+        checked++;
+      }
+      assert.ok(checked >= 10, `only ${checked} register-only blocks checked`);
+    });
+  }
+});
+
+describe('path solver (Z3)', () => {
+  const solver = new PathSolver(2000);
+  after(() => solver.close());
+  it('proves contradictory constraints infeasible and finds satisfying models', async () => {
+    const d = new SymbolicDomain();
+    const x = d.input('r:x', 32), y = d.input('r:y', 32);
+    const bad = d.and1(d.mkCmp('eq', x, d.const(32, 1n)), d.mkCmp('eq', x, d.const(32, 2n)));
+    assert.equal((await solver.solve(bad, [x])).status, 'unsat');
+    const c = d.and1(d.mkCmp('eq', d.mkBinop('mul', x, d.const(32, 3n)), d.const(32, 12345n)), d.mkCmp('ult', y, x));
+    const r = await solver.solve(c, [x, y], 3);
+    assert.equal(r.status, 'sat');
+    assert.ok(r.models.length >= 1 && r.models.length <= 3);
+    const ev = new SymEvaluator([c], [x, y]);
+    for (const m of r.models) {
+      ev.run(m.map((v) => truncate(v, 32)));
+      assert.equal(ev.value(c), 1, `model ${m} satisfies the constraint`);
+    }
+    const again = await solver.solve(c, [x, y], 3);
+    assert.deepEqual(again.models, r.models);
+    assert.ok(solver.stats.cacheHits >= 1, 'the second query is answered from the cache');
+  });
+});
+
+describe('BinGo signatures', () => {
+  const plain = new BingoMethod({ ...DEFAULT_BINGO, inline: false });
+  after(() => plain.close());
+
+  it('input order is canonical: a - b and the same with inputs renamed give one order', () => {
+    const d = new SymbolicDomain();
+    const a = d.input('r:eax', 32), b = d.input('r:ebx', 32), c = d.input('r:x1', 32), e = d.input('r:x0', 32);
+    const i1 = canonicalInputs([d.mkBinop('sub', a, b)], d.const(1, 1n));
+    const i2 = canonicalInputs([d.mkBinop('sub', c, e)], d.const(1, 1n));
+    const names = (xs: Sym[]) => xs.map((x) => (x.kind === 'input' ? x.name : '?'));
+    assert.deepEqual(names(i1), ['r:eax', 'r:ebx']);
+    assert.deepEqual(names(i2), ['r:x1', 'r:x0']);
+  });
+
+  it('enumerates acyclic paths of 1..3 blocks within the bound', async () => {
+    const p = await load(fixture('x86_64', 'O0', 'records').path);
+    const f = named(p).find((x) => x.blocks.length >= 4)!;
+    const paths = enumeratePaths(f, { k: 3, maxTraces: 1000 });
+    assert.ok(paths.some((x) => x.length === 1) && paths.some((x) => x.length === 3));
+    for (const path of paths) assert.equal(new Set(path).size, path.length, 'acyclic');
+    assert.equal(paths.filter((x) => x.length === 1).length, f.blocks.length);
+    assert.ok(enumeratePaths(f, { k: 3, maxTraces: 5 }).length <= 5);
+  });
+
+  it('names never feed similarity: a binary and its stripped copy give the same signatures', async () => {
+    const fx = fixture('aarch64', 'O2', 'records');
+    const a = await load(fx.path), s = await load(fx.stripped);
+    const byAddr = new Map(s.functions.map((f) => [f.address, f]));
+    // Discovery in the stripped copy may miss a function; compare those it finds.
+    const fs = named(a).filter((f) => byAddr.has(f.address));
+    assert.ok(fs.length >= 5);
+    const mine = await plain.analyse(a, fs);
+    const theirs = await plain.analyse(s, fs.map((f) => byAddr.get(f.address)!));
+    mine.forEach((m, i) => assert.deepEqual(m.sigs, theirs[i]!.sigs, fs[i]!.name));
+  });
+
+  it('prunes compiler-made traces and counts what it drops', async () => {
+    const p = await load(fixture('x86_64', 'O0', 'records').path);
+    const models = await plain.analyse(p, named(p));
+    const total = models.reduce((n, m) => n + m.counts.noise, 0);
+    assert.ok(total > 0, 'O0 prologues and epilogues are dropped');
+    for (const m of models) assert.equal(m.counts.traces, m.counts.kept + m.counts.noise + m.counts.infeasible + m.counts.failed);
+  });
+
+  // The cross-architecture claim, measured: over every pair of targets, the true counterpart of a
+  // function ranks first (by containment) far more often than chance.
+  it('matches functions across architectures better than chance', async () => {
+    const models = new Map<string, { names: string[]; m: BingoModel[] }>();
+    for (const t of ['x86_64', 'aarch64', 'arm-thumb', 'mips']) {
+      const p = await load(fixture(t, 'O2', 'records').path);
+      const fs = named(p);
+      models.set(t, { names: fs.map((f) => f.name), m: await plain.analyse(p, fs) });
+    }
+    let hits = 0, queries = 0, pool = 0;
+    for (const [ta, A] of models) for (const [tb, B] of models) {
+      if (ta === tb) continue;
+      A.names.forEach((n, i) => {
+        const j = B.names.indexOf(n);
+        if (j < 0) return;
+        const scores = B.m.map((t) => containment(A.m[i]!.sigs, t.sigs));
+        const best = Math.max(...scores);
+        queries++; pool += B.m.length;
+        if (scores[j] === best && scores.filter((s) => s === best).length === 1) hits++;
+      });
+    }
+    const chance = queries / (pool / queries);
+    assert.ok(queries >= 50, `${queries} queries`);
+    assert.ok(hits >= 3 * chance && hits / queries >= 0.3, `precision@1 ${hits}/${queries} (chance ≈ ${(chance / queries).toFixed(2)})`);
+  });
+
+  it('IDF weights make rare signatures count more', () => {
+    const m = (sigs: number[]): BingoModel => ({ sigs, evidence: new Map(), counts: { traces: 0, kept: 0, noise: 0, infeasible: 0, failed: 0, solved: 0 }, inlined: [] });
+    const pop = [m([1, 2]), m([1, 3]), m([1, 4]), m([1, 5])];
+    const w = idfWeights(pop);
+    assert.ok(w(2) > w(1));
+    assert.equal(containment([1, 2], [1, 9]), 0.5);
+    assert.ok(containment([1, 2], [1, 9], w) < 0.5, 'sharing only the common signature scores lower with IDF');
+    assert.ok(containment([1, 2], [2, 9], w) > 0.5);
+  });
+
+  it('inlines small callees by BinGo\'s rules', async () => {
+    const inl = new BingoMethod(DEFAULT_BINGO);
+    try {
+      const p = await load(fixture('x86_64', 'O0', 'records').path);
+      const models = await inl.analyse(p, named(p));
+      const withInline = models.filter((m) => m.inlined.length > 0);
+      assert.ok(withInline.length > 0, 'some function inlines a callee');
+      for (const m of withInline) assert.ok([...m.evidence.values()].some((e) => e.inlinedFrom !== undefined));
+    } finally { await inl.close(); }
+  });
+});
