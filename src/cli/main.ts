@@ -2,6 +2,7 @@
 /** The `semblance` command. The only layer (with the server) that prints or exits. */
 import { SemblanceError } from '../util/errors.js';
 import { parseArgs } from './args.js';
+import { evalCommand } from './eval.js';
 import { execCommand } from './exec.js';
 import { showCommand } from './show.js';
 import { statsCommand } from './stats.js';
@@ -14,7 +15,10 @@ commands:
   show BIN:FUNC --ir        the function's IR, instruction by instruction
   stats BIN… [--json]       how many instructions lift with full semantics, opaque, unsupported
   exec BIN:FUNC ARGS…       call FUNC in the interpreter once per ARGS (comma-separated integers,
-       [--json] [--max-steps N]   e.g. 3,-7,0,12) and print the return values`;
+       [--json] [--max-steps N]   e.g. 3,-7,0,12) and print the return values
+  eval --corpus DIR         accuracy of similarity methods on a corpus (docs/BENCHMARKS.md):
+       [--task XO|XC|XA|XA+XO|XM|O2-O3|O0-O3[,…]] [--method baseline[,…]] [--json]
+       [--report DIR] [--seed N] [--min-blocks N] [--queries N]`;
 
 // A closed pipe (`semblance show BIN | head`) is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); });
@@ -35,6 +39,8 @@ async function main(argv: string[]): Promise<number> {
       const ms = args.flags.get('max-steps');
       return execCommand(args.positional, json, typeof ms === 'string' ? ms : undefined, io);
     }
+    case 'eval':
+      return evalCommand(rest, io, (line) => process.stderr.write(line + '\n'));
     case undefined: case 'help': case '--help': case '-h':
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 2 : 0;
