@@ -32,6 +32,12 @@ export function mrrAt(ranks: readonly number[], cutoff: number): number {
   return sum / ranks.length;
 }
 
+/** Both sides' scores, labelled, highest first. */
+function labelled(positive: readonly number[], negative: readonly number[]): { s: number; pos: boolean }[] {
+  const all = [...positive.map((s) => ({ s: clean(s), pos: true })), ...negative.map((s) => ({ s: clean(s), pos: false }))];
+  return all.sort((a, b) => (a.s > b.s ? -1 : a.s < b.s ? 1 : 0));
+}
+
 /**
  * Area under the ROC curve: the probability that a true pair outscores a false pair, ties counted
  * as half (Mann–Whitney U / (|pos|·|neg|), via mid-ranks). NaN when either side is empty.
@@ -39,8 +45,8 @@ export function mrrAt(ranks: readonly number[], cutoff: number): number {
 export function aucRoc(positive: readonly number[], negative: readonly number[]): number {
   const np = positive.length, nn = negative.length;
   if (np === 0 || nn === 0) return NaN;
-  const all = [...positive.map((s) => ({ s: clean(s), pos: true })), ...negative.map((s) => ({ s: clean(s), pos: false }))];
-  all.sort((a, b) => (a.s < b.s ? -1 : a.s > b.s ? 1 : 0));
+  const all = labelled(positive, negative);
+  all.reverse(); // ascending
   let rankSum = 0;
   for (let i = 0; i < all.length; ) {
     let j = i;
@@ -64,8 +70,7 @@ export interface RocPoint {
 export function rocCurve(positive: readonly number[], negative: readonly number[]): RocPoint[] {
   const np = positive.length, nn = negative.length;
   if (np === 0 || nn === 0) return [];
-  const all = [...positive.map((s) => ({ s: clean(s), pos: true })), ...negative.map((s) => ({ s: clean(s), pos: false }))];
-  all.sort((a, b) => (a.s > b.s ? -1 : a.s < b.s ? 1 : 0));
+  const all = labelled(positive, negative);
   const points: RocPoint[] = [{ fpr: 0, tpr: 0 }];
   let tp = 0, fp = 0;
   for (let i = 0; i < all.length; ) {
