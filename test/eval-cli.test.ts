@@ -130,6 +130,8 @@ describe('semblance eval: bad input', () => {
       [['eval', '--corpus', corpus, '--pool', '5'], 2, /unknown option --pool/],
     ];
     const bad = mkdtempSync(join(tmpdir(), 'semblance-bad-'));
+    writeFileSync(join(bad, 'file'), '');
+    cases.push([['eval', '--corpus', corpus, '--task', 'XA', '--report', join(bad, 'file')], 1, /file: EEXIST/]);
     writeFileSync(join(bad, 'corpus.json'), '{"version": 1, "variants": [');
     cases.push([['eval', '--corpus', bad], 1, /corpus\.json: not valid JSON/]);
     const empty = mkdtempSync(join(tmpdir(), 'semblance-empty-'));
@@ -137,7 +139,8 @@ describe('semblance eval: bad input', () => {
     for (const [args, code, message] of cases) {
       const r = run(...args);
       assert.equal(r.code, code, `${args.join(' ')}: ${r.err}`);
-      assert.match(r.err, /^semblance: [^\n]+\n$/, args.join(' '));
+      // The error is one line, the last; only a failure after the analysis follows progress lines.
+      assert.match(r.err, args.includes('--report') ? /\nsemblance: [^\n]+\n$/ : /^semblance: [^\n]+\n$/, args.join(' '));
       assert.match(r.err, message);
       assert.equal(r.out, '');
     }

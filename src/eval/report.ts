@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SemblanceError } from '../util/errors.js';
 import { recallAt, rocCurve } from './metrics.js';
 import type { EvalResult, Summary } from './run.js';
 import { escapeXml, lineChart } from './svg.js';
@@ -86,9 +87,12 @@ function notes(rs: readonly EvalResult[]): string[] {
 }
 
 export function writeReport(dir: string, results: readonly EvalResult[], meta: ReportMeta, describe: ReadonlyMap<string, string>): string[] {
-  mkdirSync(dir, { recursive: true });
+  const io = (what: string, act: () => void) => {
+    try { act(); } catch (e) { throw new SemblanceError('io', `${what}: ${(e as Error).message.split('\n')[0]}`); }
+  };
+  io(dir, () => mkdirSync(dir, { recursive: true }));
   const written: string[] = [];
-  const write = (name: string, text: string) => { writeFileSync(join(dir, name), text); written.push(join(dir, name)); };
+  const write = (name: string, text: string) => { io(join(dir, name), () => writeFileSync(join(dir, name), text)); written.push(join(dir, name)); };
   const first = results[0]?.summary;
   const counts = first?.functions;
   const intro = [
