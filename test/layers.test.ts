@@ -10,7 +10,7 @@ const ALLOWED: Record<string, string[]> = {
   features: ['exec', 'program', 'arch', 'binfmt', 'ir', 'util'],
   model: ['features', 'util'],
   store: ['features', 'util'],
-  search: ['store', 'model', 'features', 'program', 'binfmt', 'util'],
+  search: ['store', 'model', 'features', 'program', 'binfmt', 'ir', 'util'],
   eval: ['search', 'store', 'model', 'features', 'exec', 'program', 'arch', 'binfmt', 'ir', 'util'],
   cli: ['*'], server: ['*'],
 };

@@ -2,9 +2,11 @@
 /** The `semblance` command. The only layer (with the server) that prints or exits. */
 import { SemblanceError } from '../util/errors.js';
 import { parseArgs } from './args.js';
+import { evalCommand } from './eval.js';
 import { execCommand } from './exec.js';
 import { showCommand } from './show.js';
 import { statsCommand } from './stats.js';
+import { closeMethods } from '../features/registry.js';
 import { diffCommand, indexCommand, parseTop, searchCommand } from './similarity.js';
 
 const USAGE = `usage: semblance <command> [options]
@@ -21,7 +23,10 @@ commands:
   index BIN… [--db FILE] [--method M] [--json]
                             analyse binaries into a function database (default ./semblance.db)
   search BIN:FUNC [--db FILE] [--method M] [--top K] [--json]
-                            rank the database's functions against one function, with evidence`;
+                            rank the database's functions against one function, with evidence
+  eval --corpus DIR         accuracy of similarity methods on a corpus (docs/BENCHMARKS.md):
+       [--task XO|XC|XA|XA+XO|XM|O2-O3|O0-O3[,…]] [--method baseline[,…]] [--json]
+       [--report DIR] [--seed N] [--min-blocks N] [--queries N]`;
 
 // A closed pipe (`semblance show BIN | head`) is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); });
@@ -53,6 +58,8 @@ async function main(argv: string[]): Promise<number> {
       if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
       return code;
     }
+    case 'eval':
+      return evalCommand(rest, io, (line) => process.stderr.write(line + '\n'));
     case undefined: case 'help': case '--help': case '-h':
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 2 : 0;
@@ -61,7 +68,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
+// Methods may hold worker threads (Z3's) that would keep the process alive.
+const finished = main(process.argv.slice(2)).finally(() => closeMethods());
+finished.then(
   (code) => { process.exitCode = code; },
   (e: unknown) => {
     if (e instanceof SemblanceError) {

@@ -3,14 +3,14 @@
  * adding a method is one line here, and nothing in `eval`, `search` or the CLI changes.
  */
 import { SemblanceError } from '../util/errors.js';
+import { baseline } from './baseline/index.js';
 import { BingoMethod, DEFAULT_BINGO } from './bingo/method.js';
 import type { SimilarityMethod } from './method.js';
 
 /** A method of any feature type (each method has its own). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyMethod = SimilarityMethod<any>;
 
-const METHODS: readonly AnyMethod[] = [new BingoMethod(DEFAULT_BINGO), new BingoMethod({ ...DEFAULT_BINGO, idf: true })];
+const METHODS: readonly AnyMethod[] = [baseline, new BingoMethod(DEFAULT_BINGO), new BingoMethod({ ...DEFAULT_BINGO, idf: true })];
 
 export function methodNames(): string[] {
   return METHODS.map((m) => m.name);
@@ -21,4 +21,9 @@ export function methodByName(name: string): AnyMethod {
   const m = METHODS.find((x) => x.name === name);
   if (!m) throw new SemblanceError('usage', `unknown method '${name}' (known: ${methodNames().join(', ')})`);
   return m;
+}
+
+/** Releases what every method holds (a solver's threads), so the process can exit. */
+export async function closeMethods(): Promise<void> {
+  await Promise.all(METHODS.map((m) => m.close?.()));
 }

@@ -20,6 +20,12 @@ const MAX_TABLE_ENTRIES = 4096;
 export interface BuildOptions {
   /** Look for functions beyond the symbols: entry point, call targets, prologues (default: when stripped). */
   readonly discover?: boolean;
+  /**
+   * Known function start addresses (say, from a debug copy's symbols) to build as functions when
+   * neither the symbols nor discovery found them. They are added last, so they never change the
+   * functions found otherwise; on ARM each takes the mode of the nearest function before it.
+   */
+  readonly starts?: readonly number[];
 }
 
 export async function buildProgram(image: Image, options: BuildOptions = {}): Promise<Program> {
@@ -115,8 +121,21 @@ class ProgramBuilder {
       }
       runQueue();
     }
+    this.seedStarts(options.starts ?? [], done, queue);
+    runQueue();
     const functions = [...done.values()].sort((x, y) => x.address - y.address);
     return { image, arch: image.arch, spec: this.spec, decoder: this.decoder, functions, imports: this.imports };
+  }
+
+  private seedStarts(starts: readonly number[], done: Map<number, FunctionInfo>, queue: number[]): void {
+    const known = [...done.values()].sort((x, y) => x.address - y.address);
+    for (const a of starts) {
+      if (this.seeds.has(a) || !this.isCode(a)) continue;
+      let before: FunctionInfo | undefined;
+      for (const f of known) { if (f.address > a) break; before = f; }
+      this.addSeed(a, this.image.arch === 'arm' && (before ? before.thumb : this.entryThumb()), 'known', []);
+      queue.push(a);
+    }
   }
 
   /** Seeds a function at a code address taken as data (ARM: the low bit selects Thumb). */

@@ -24,7 +24,8 @@ export interface CallSite {
   readonly tail: boolean;
 }
 
-export type FunctionSource = 'symtab' | 'dynsym' | 'entry' | 'call' | 'pointer' | 'prologue';
+/** Where a function start came from; `known`: given by the caller (`BuildOptions.starts`). */
+export type FunctionSource = 'symtab' | 'dynsym' | 'entry' | 'call' | 'pointer' | 'prologue' | 'known';
 
 export interface FunctionInfo {
   readonly name: string;
