@@ -26,7 +26,8 @@ export type Sym =
 
 export const argsOf = (s: Sym): readonly Sym[] => (s.kind === 'const' ? [] : s.args);
 
-const mask = (w: number) => (1n << BigInt(w)) - 1n;
+const MASKS: bigint[] = Array.from({ length: 129 }, (_, w) => (1n << BigInt(w)) - 1n);
+const mask = (w: number) => MASKS[w]!;
 const COMMUTATIVE = new Set<BinOp>(['add', 'mul', 'and', 'or', 'xor']);
 
 /**
@@ -49,9 +50,15 @@ export class SymbolicDomain implements Domain<Sym> {
     return s;
   }
 
+  /** Constants by width, keyed by value (Map compares bigints by value; no string keys). */
+  private readonly consts: Map<bigint, Sym>[] = [];
+
   const(width: number, value: bigint): Sym {
     const v = value & mask(width);
-    return this.intern(`c${width}:${v}`, (id) => ({ kind: 'const', id, width, value: v }));
+    const byValue = this.consts[width] ??= new Map();
+    let c = byValue.get(v);
+    if (!c) { c = { kind: 'const', id: this.nextId++, width, value: v }; byValue.set(v, c); }
+    return c;
   }
 
   /** A named input; the same name and width give the same input. */
@@ -101,6 +108,20 @@ export class SymbolicDomain implements Domain<Sym> {
       case 'xor':
         if (bc === 0n) return a;
         if (a === b) return this.const(w, 0n);
+        if (bc !== undefined && a.kind === 'binop' && a.op === 'xor' && a.args[1].kind === 'const') return this.mkBinop('xor', a.args[0], this.const(w, a.args[1].value ^ bc));
+        // Negated comparisons: not(a == b) is a != b, not(a <u b) is b <=u a.
+        if (w === 1 && bc === 1n && a.kind === 'cmp') {
+          const [x, y] = a.args, cop = a.op;
+          switch (cop) {
+            case 'eq': return this.mkCmp('ne', x, y);
+            case 'ne': return this.mkCmp('eq', x, y);
+            case 'ult': return this.mkCmp('ule', y, x);
+            case 'ule': return this.mkCmp('ult', y, x);
+            case 'slt': return this.mkCmp('sle', y, x);
+            case 'sle': return this.mkCmp('slt', y, x);
+            default: return assertNever(cop, 'comparison');
+          }
+        }
         break;
       case 'shl': case 'lshr': case 'ashr': case 'rotl': case 'rotr':
         if (bc === 0n) return a;
@@ -120,6 +141,13 @@ export class SymbolicDomain implements Domain<Sym> {
     if (a.kind === 'const' && b.kind === 'const') return this.const(1, foldCmp(op, a.width, a.value, b.value) ? 1n : 0n);
     if (a === b) return this.const(1, op === 'eq' || op === 'ule' || op === 'sle' ? 1n : 0n);
     if ((op === 'eq' || op === 'ne') && a.kind === 'const') [a, b] = [b, a];
+    if ((op === 'eq' || op === 'ne') && b.kind === 'const' && a.kind === 'binop') {
+      // x - y == 0 is x == y; x + c == d is x == d - c; x ^ y == 0 is x == y (flags from sub/cmp).
+      const [x, y] = a.args;
+      if (b.value === 0n && (a.op === 'sub' || a.op === 'xor')) return this.mkCmp(op, x, y);
+      if (a.op === 'add' && y.kind === 'const') return this.mkCmp(op, x, this.const(x.width, b.value - y.value));
+      if (a.op === 'xor' && y.kind === 'const') return this.mkCmp(op, x, this.const(x.width, b.value ^ y.value));
+    }
     return this.intern(`p${op}:${a.id},${b.id}`, (id) => ({ kind: 'cmp', id, width: 1 as const, op, args: [a, b] as const }));
   }
 
@@ -133,8 +161,18 @@ export class SymbolicDomain implements Domain<Sym> {
     return this.intern(`${kind}${to}:${x.id}`, (id) => ({ kind, id, width: to, args: [x] as const }));
   }
 
+  /** Extract results by (operand, lo, width): the rewrites below walk operands, so each is done once. */
+  private readonly extracts = new Map<string, Sym>();
+
   mkExtract(x: Sym, lo: number, width: number): Sym {
     if (lo === 0 && width === x.width) return x;
+    const key = `${x.id}:${lo}:${width}`;
+    let r = this.extracts.get(key);
+    if (!r) { r = this.extractOnce(x, lo, width); this.extracts.set(key, r); }
+    return r;
+  }
+
+  private extractOnce(x: Sym, lo: number, width: number): Sym {
     if (x.kind === 'const') return this.const(width, x.value >> BigInt(lo));
     if (x.kind === 'extract') return this.mkExtract(x.args[0], x.lo + lo, width);
     if (x.kind === 'concat') {

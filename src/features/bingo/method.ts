@@ -49,9 +49,11 @@ export interface BingoOptions {
   readonly traces: TraceOptions;
   /** Largest callee (in blocks) that is inlined. */
   readonly maxInlineBlocks: number;
+  /** Most Z3 queries per function (cached answers are free). */
+  readonly solverBudget: number;
 }
 
-export const DEFAULT_BINGO: BingoOptions = { idf: false, inline: true, traces: DEFAULT_TRACE_OPTIONS, maxInlineBlocks: 30 };
+export const DEFAULT_BINGO: BingoOptions = { idf: false, inline: true, traces: DEFAULT_TRACE_OPTIONS, maxInlineBlocks: 30, solverBudget: 4 };
 
 /** Calls after which control does not come back: a callee mostly calling these is an error path. */
 const TERMINATION = new Set(['exit', '_exit', '_Exit', 'abort', '__stack_chk_fail', '__assert_fail', '__assert', 'err', 'errx',
@@ -108,13 +110,16 @@ export class BingoMethod implements SimilarityMethod<BingoModel> {
     const counts: TraceCounts = { traces: 0, kept: 0, noise: 0, infeasible: 0, failed: 0, solved: 0 };
     const sigs = new Map<number, SignatureEvidence>();
     const ex = new TraceExecutor(program, lifter, f);
+    const queriesBefore = this.solver.stats.queries;
     for (const path of enumeratePaths(f, this.options.traces)) {
       counts.traces++;
       let trace;
       try { trace = ex.run(path); } catch { trace = undefined; }
       if (!trace) { counts.failed++; continue; }
       if (trace.instructions > 0 && trace.noise * 2 >= trace.instructions) { counts.noise++; continue; }
-      const verdict = await signTrace(trace, this.solver);
+      // Z3 answers in milliseconds, not microseconds: a per-function budget keeps it from dominating.
+      const budgetLeft = this.solver.stats.queries - queriesBefore < this.options.solverBudget;
+      const verdict = await signTrace(trace, budgetLeft ? this.solver : undefined);
       if (verdict.status === 'infeasible') { counts.infeasible++; continue; }
       counts.kept++;
       if (verdict.solver) counts.solved++;

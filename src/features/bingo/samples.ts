@@ -17,8 +17,8 @@ import type { PartialTrace } from './traces.js';
 
 export const SAMPLE_ROWS = 16;
 export const SAMPLE_COLUMNS = 16;
-/** Fewer satisfying rows than this and the solver is asked. */
-const MIN_ROWS = 2;
+/** Fewer satisfying rows than this (none: random inputs are useless) and the solver is asked. */
+const MIN_ROWS = 1;
 /** Solver models per trace (BinGo's N). */
 const MAX_MODELS = 3;
 
@@ -148,6 +148,8 @@ function guidedRows(constraint: Sym, inputs: readonly Sym[]): Concrete[][] {
   }
   const ks = [...consts];
   const rows: Concrete[][] = [];
+  // Rows where every input is the same value satisfy x == y, x - y == 0 and x == 0 alike.
+  for (const v of [0n, 1n, -1n, 2n, ...ks.slice(1, 5)]) rows.push(inputs.map((x) => truncate(v, x.width)));
   for (let r = 0; r < GUIDED_ROWS; r++) {
     rows.push(inputs.map((x, j) => truncate(ks[(r + j * 7 + ((r * j) >> 1)) % ks.length]!, x.width)));
   }

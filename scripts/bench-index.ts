@@ -1,0 +1,42 @@
+/**
+ * End-to-end indexing throughput of a method (a script, not a timed test): file → stored record,
+ * functions per second on one core, and the share of time spent in Z3. Medians of RUNS runs.
+ *   node dist/scripts/bench-index.js [--method bingo] [BIN…]   (default: the system's libz)
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { methodByName } from '../src/features/registry.js';
+import { BingoMethod } from '../src/features/bingo/method.js';
+import { indexFile } from '../src/search/query.js';
+import { SqliteStore } from '../src/store/sqlite.js';
+
+const argv = process.argv.slice(2);
+const mi = argv.indexOf('--method');
+const methodName = mi >= 0 ? argv.splice(mi, 2)[1]! : 'bingo';
+const files = argv.length ? argv : ['/lib/x86_64-linux-gnu/libz.so.1', '/usr/lib/x86_64-linux-gnu/libz.so.1'].filter(existsSync).slice(0, 1);
+const runs = Number(process.env.RUNS ?? 3);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+for (const file of files) {
+  const rates: number[] = [], shares: number[] = [];
+  let functions = 0;
+  for (let r = 0; r < runs; r++) {
+    const dir = mkdtempSync(join(tmpdir(), 'semblance-bench-'));
+    const store = new SqliteStore(join(dir, 'bench.db'));
+    const m = methodByName(methodName);
+    const solverBefore = m instanceof BingoMethod ? m.timings.solverMs : 0;
+    const t0 = performance.now();
+    const out = await indexFile(m, store, file);
+    const ms = performance.now() - t0;
+    if (out.status !== 'indexed') throw new Error(`${file}: ${out.status}`);
+    functions = out.functions;
+    rates.push(functions / (ms / 1000));
+    if (m instanceof BingoMethod) shares.push((m.timings.solverMs - solverBefore) / ms);
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const share = shares.length ? `, Z3 ${(100 * median(shares)).toFixed(1)}% of the time` : '';
+  console.log(`index ${methodName}: ${median(rates).toFixed(1)} functions/s (${functions} functions, median of ${runs})${share}  ${file}`);
+}
+await Promise.all(['bingo', 'bingo-idf', 'baseline'].map((n) => methodByName(n).close?.()));
