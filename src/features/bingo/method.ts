@@ -133,6 +133,7 @@ export class BingoMethod implements SimilarityMethod<BingoModel> {
     const index = new Map<number, number[]>();
     population.forEach((m, i) => { for (const h of m.sigs) { let l = index.get(h); if (!l) index.set(h, l = []); l.push(i); } });
     const w = (h: number) => (weight ? weight(h) : 1);
+    const sizes = population.map((m) => m.sigs.reduce((n, h) => n + w(h), 0));
     return {
       score: (q, t) => containment(q.sigs, t.sigs, w),
       rank: (q, k) => {
@@ -144,9 +145,11 @@ export class BingoMethod implements SimilarityMethod<BingoModel> {
           total += wh;
           for (const i of index.get(h) ?? []) acc.set(i, (acc.get(i) ?? 0) + wh);
         }
-        const ranked: Ranked[] = [...acc].map(([i, s]) => ({ index: i, score: total > 0 ? s / total : 0 }));
-        ranked.sort((a, b) => b.score - a.score || a.index - b.index);
-        return ranked.slice(0, k);
+        // Containment ties (a caller that inlined the query contains it too) go to the closer
+        // set: the higher Jaccard similarity |Q ∩ T| / |Q ∪ T|.
+        const ranked = [...acc].map(([i, s]) => ({ index: i, score: total > 0 ? s / total : 0, jaccard: s / (total + sizes[i]! - s) }));
+        ranked.sort((a, b) => b.score - a.score || b.jaccard - a.jaccard || a.index - b.index);
+        return ranked.slice(0, k).map(({ index, score }): Ranked => ({ index, score }));
       },
     };
   }
