@@ -63,6 +63,9 @@ export const BINGO_VERSION = 'bingo-1';
 
 interface Own { sigs: Map<number, SignatureEvidence>; counts: TraceCounts }
 
+const OWN_MODELS = new WeakMap<Program, Map<string, Own>>();
+const featureKey = (o: BingoOptions) => `${o.traces.k}/${o.traces.maxTraces}/${o.solverBudget}`;
+
 /** Time spent analysing, and how much of it in Z3 (the benchmark reports the share). */
 export interface BingoTimings { analyseMs: number; solverMs: number; solverQueries: number; solverCacheHits: number }
 
@@ -79,10 +82,16 @@ export class BingoMethod implements SimilarityMethod<BingoModel> {
   async analyse(program: Program, functions: readonly FunctionInfo[]): Promise<BingoModel[]> {
     const t0 = performance.now();
     const lifter = program.spec.createLifter(program.arch);
-    const own = new Map<number, Own>();
+    // Shared by every BinGo instance with the same feature options (bingo and bingo-idf differ
+    // only in scoring), for as long as the program lives.
+    let perProgram = OWN_MODELS.get(program);
+    if (!perProgram) OWN_MODELS.set(program, perProgram = new Map());
+    const own = perProgram;
+    const fkey = featureKey(this.options);
     const ownOf = async (f: FunctionInfo): Promise<Own> => {
-      let o = own.get(f.address);
-      if (!o) { o = await this.ownModel(program, lifter, f); own.set(f.address, o); }
+      const key = `${fkey}@${f.address}`;
+      let o = own.get(key);
+      if (!o) { o = await this.ownModel(program, lifter, f); own.set(key, o); }
       return o;
     };
     const graph = this.options.inline ? callGraph(program) : undefined;
