@@ -31,7 +31,7 @@ export class PathSolver {
   private readonly cache = new Map<string, { status: SolveResult['status']; models: bigint[][] }>();
   readonly stats: SolverStats = { queries: 0, cacheHits: 0, ms: 0, initMs: 0 };
 
-  constructor(private readonly timeoutMs = 200) {}
+  constructor(private readonly timeoutMs = 2000, private readonly rlimit = 2_000_000) {}
 
   private async context(): Promise<Ctx> {
     if (!this.ctx) {
@@ -75,7 +75,13 @@ export class PathSolver {
       memo.set(s.id, r);
       return r;
     };
-    if (!this.z3solver) { this.z3solver = new Z3.Solver(); this.z3solver.set('timeout', this.timeoutMs); }
+    if (!this.z3solver) {
+      this.z3solver = new Z3.Solver();
+      // A resource limit is deterministic (the same answer however loaded the machine is), so
+      // features never depend on timing; the wall-clock timeout is only a backstop.
+      this.z3solver.set('rlimit', this.rlimit);
+      this.z3solver.set('timeout', this.timeoutMs);
+    }
     const solver = this.z3solver;
     solver.push();
     solver.add(tr(constraint).eq(Z3.BitVec.val(1, 1)));

@@ -141,6 +141,12 @@ export class SymbolicDomain implements Domain<Sym> {
     if (a.kind === 'const' && b.kind === 'const') return this.const(1, foldCmp(op, a.width, a.value, b.value) ? 1n : 0n);
     if (a === b) return this.const(1, op === 'eq' || op === 'ule' || op === 'sle' ? 1n : 0n);
     if ((op === 'eq' || op === 'ne') && a.kind === 'const') [a, b] = [b, a];
+    if (op === 'eq' || op === 'ne') {
+      // x + c1 == x + c2 (two offsets from one base) is decided by the constants.
+      const base = (x: Sym): [Sym, bigint] => (x.kind === 'binop' && x.op === 'add' && x.args[1].kind === 'const' ? [x.args[0], x.args[1].value] : [x, 0n]);
+      const [ba, ca] = base(a), [bb, cb] = base(b);
+      if (ba === bb && (a !== ba || b !== bb)) return this.const(1, (ca === cb) === (op === 'eq') ? 1n : 0n);
+    }
     if ((op === 'eq' || op === 'ne') && b.kind === 'const' && a.kind === 'binop') {
       // x - y == 0 is x == y; x + c == d is x == d - c; x ^ y == 0 is x == y (flags from sub/cmp).
       const [x, y] = a.args;

@@ -49,11 +49,11 @@ export interface BingoOptions {
   readonly traces: TraceOptions;
   /** Largest callee (in blocks) that is inlined. */
   readonly maxInlineBlocks: number;
-  /** Most Z3 queries per function (cached answers are free). */
+  /** Most Z3 questions per function (answered by Z3 or from its cache). */
   readonly solverBudget: number;
 }
 
-export const DEFAULT_BINGO: BingoOptions = { idf: false, inline: true, traces: DEFAULT_TRACE_OPTIONS, maxInlineBlocks: 30, solverBudget: 4 };
+export const DEFAULT_BINGO: BingoOptions = { idf: false, inline: true, traces: DEFAULT_TRACE_OPTIONS, maxInlineBlocks: 30, solverBudget: 2 };
 
 /** Calls after which control does not come back: a callee mostly calling these is an error path. */
 const TERMINATION = new Set(['exit', '_exit', '_Exit', 'abort', '__stack_chk_fail', '__assert_fail', '__assert', 'err', 'errx',
@@ -72,7 +72,7 @@ export interface BingoTimings { analyseMs: number; solverMs: number; solverQueri
 export class BingoMethod implements SimilarityMethod<BingoModel> {
   readonly name: string;
   readonly version = BINGO_VERSION;
-  private readonly solver = new PathSolver(200);
+  private readonly solver = new PathSolver();
   readonly timings: BingoTimings = { analyseMs: 0, solverMs: 0, solverQueries: 0, solverCacheHits: 0 };
 
   constructor(readonly options: BingoOptions = DEFAULT_BINGO) {
@@ -119,7 +119,7 @@ export class BingoMethod implements SimilarityMethod<BingoModel> {
     const counts: TraceCounts = { traces: 0, kept: 0, noise: 0, infeasible: 0, failed: 0, solved: 0 };
     const sigs = new Map<number, SignatureEvidence>();
     const ex = new TraceExecutor(program, lifter, f);
-    const queriesBefore = this.solver.stats.queries;
+    const queriesBefore = this.solver.stats.queries + this.solver.stats.cacheHits;
     for (const path of enumeratePaths(f, this.options.traces)) {
       counts.traces++;
       let trace;
@@ -127,7 +127,9 @@ export class BingoMethod implements SimilarityMethod<BingoModel> {
       if (!trace) { counts.failed++; continue; }
       if (trace.instructions > 0 && trace.noise * 2 >= trace.instructions) { counts.noise++; continue; }
       // Z3 answers in milliseconds, not microseconds: a per-function budget keeps it from dominating.
-      const budgetLeft = this.solver.stats.queries - queriesBefore < this.options.solverBudget;
+      // Cached answers count too, so a function's features never depend on what was analysed before.
+      const asked = this.solver.stats.queries + this.solver.stats.cacheHits - queriesBefore;
+      const budgetLeft = asked < this.options.solverBudget;
       const verdict = await signTrace(trace, budgetLeft ? this.solver : undefined);
       if (verdict.status === 'infeasible') { counts.infeasible++; continue; }
       counts.kept++;
@@ -195,6 +197,9 @@ export class BingoMethod implements SimilarityMethod<BingoModel> {
     }
     return out;
   }
+
+  /** Time Z3 took to start (once per process), included in `timings.solverMs`. */
+  get solverInitMs(): number { return this.solver.stats.initMs; }
 
   async close(): Promise<void> { await this.solver.close(); }
 }

@@ -129,7 +129,8 @@ export class TraceExecutor {
         let decided: { t: Transfer; asked: Sym[]; picked: number } | undefined;
         // Attempt a: the a-th undecided guard holds, the others do not (a = 0: none holds).
         for (let a = 0; ; a++) {
-          const regs = [...state.regs], flags = [...state.flags], snap = mem.snapshot();
+          // Only a block's last transfer may need another attempt, so only it snapshots the state.
+          const snap = isCtl ? { regs: [...state.regs], flags: [...state.flags], mem: mem.snapshot() } : undefined;
           const asked: Sym[] = [];
           state.decide = (g) => { const t = d.truth(g); if (t !== undefined) return t; asked.push(g); return asked.length === a; };
           const t = c.run(state);
@@ -145,9 +146,9 @@ export class TraceExecutor {
             decided = { t, asked, picked: a };
             break;
           }
-          state.regs.splice(0, regs.length, ...regs);
-          state.flags.splice(0, flags.length, ...flags);
-          mem.restore(snap);
+          state.regs.splice(0, snap!.regs.length, ...snap!.regs);
+          state.flags.splice(0, snap!.flags.length, ...snap!.flags);
+          mem.restore(snap!.mem);
           if (a >= asked.length) return undefined; // no decision reaches the next block
         }
         // The last block's own branch is free: the trace ends before it takes effect.
