@@ -132,23 +132,23 @@ export class Compiler<V> {
         }
         if (taken?.kind === Transfer.Trap) { compiled.trapReason = taken.reason; return Transfer.Trap; }
         // Evaluate everything on the pre-state, then apply.
+        // A guard the domain decides comes first: operands of a statement that does not happen are
+        // not evaluated (a load there could fault).
         for (let i = 0; i < nw; i++) {
           const w = writes[i]!;
-          let v = w.value(s);
-          if (w.guard) { const gv = w.guard(s); const k = d.truth(gv); v = k === undefined ? w.ite(gv, v, w.read(s)) : k ? v : w.read(s); }
-          wv[i] = v;
+          if (!w.guard) { wv[i] = w.value(s); continue; }
+          const gv = w.guard(s), k = d.truth(gv);
+          wv[i] = k === undefined ? w.ite(gv, w.value(s), w.read(s)) : k ? w.value(s) : w.read(s);
         }
         for (let i = 0; i < ns; i++) {
           const st = stores[i]!;
+          const gv = st.guard ? st.guard(s) : undefined;
+          const k = gv === undefined ? true : d.truth(gv);
+          sg[i] = k !== false;
+          if (k === false) continue;
           sa[i] = st.addr(s);
-          let v = st.value(s);
-          sg[i] = true;
-          if (st.guard) {
-            const gv = st.guard(s); const k = d.truth(gv);
-            if (k === undefined) v = st.ite(gv, v, s.mem.load(sa[i]!, st.width));
-            else sg[i] = k;
-          }
-          sv[i] = v;
+          const v = st.value(s);
+          sv[i] = k === undefined ? st.ite(gv!, v, s.mem.load(sa[i]!, st.width)) : v;
         }
         for (let i = 0; i < nw; i++) {
           const w = writes[i]!;

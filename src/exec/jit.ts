@@ -1,0 +1,379 @@
+/**
+ * The concrete domain's fast path: a straight-line block of IR instructions (see call.ts) compiled
+ * into ONE JavaScript function with `new Function`, instead of a closure per expression.
+ *
+ * It implements the same semantics as the generic interpreter (interpret.ts over concrete.ts):
+ * - values are the concrete domain's canonical form: up to 32 bits a number in [0, 2^w), wider a
+ *   number up to 2^53 - 1 or a BigInt above. Operations up to 32 bits are emitted inline as int
+ *   arithmetic; wider ones call the concrete domain's own functions (V8 inlines them), so there is
+ *   one definition of every operation;
+ * - registers and flags live in JavaScript locals for the whole block (V8 keeps them in machine
+ *   registers and drops writes that a later instruction of the block overwrites); they are
+ *   written back to the state when the block exits, normally or by a fault;
+ * - every instruction is still a parallel assignment: its expressions read the locals before
+ *   any of its effects; controls are checked first, in order, and a taken trap stops it before
+ *   any effect; guarded statements evaluate their operands only when the guard holds; `ite`
+ *   evaluates only the side it picks;
+ * - MIPS delay slots: a taken branch's transfer waits for the next instruction, whose own
+ *   transfers are then ignored (its traps are not).
+ * The caller decides eligibility (no unsupported instruction, no system call, no decode stop)
+ * and the step limit (it runs a block only when all of its instructions fit in the budget).
+ */
+import type { Expr, IrInsn, Loc, Stmt } from '../ir/ir.js';
+import type { RegisterFile } from '../ir/registers.js';
+import { assertNever } from '../util/errors.js';
+import type { Concrete } from './concrete.js';
+import { concrete } from './concrete.js';
+import { Transfer } from './interpret.js';
+import type { ConcreteMemory } from './memory.js';
+
+/** How a compiled block ended, beside the transfer it returns. */
+export interface BlockExit {
+  /** Instructions executed (for a fault: up to and including the faulting one). */
+  n: number;
+  /** The taken transfer's target. */
+  target: Concrete;
+  /** The reason of a taken trap. */
+  trap: string;
+}
+
+export type BlockCode = (regs: Concrete[], flags: Concrete[], mem: ConcreteMemory, exit: BlockExit) => Transfer;
+
+const MAXN = BigInt(Number.MAX_SAFE_INTEGER);
+const TWO64 = 1n << 64n;
+
+/** The concrete domain's operations, one function object per (operation, widths), shared by every block. */
+const domainFns = new Map<string, unknown>();
+function domainFn<F>(key: string, make: () => F): F {
+  let f = domainFns.get(key) as F | undefined;
+  if (!f) { f = make(); domainFns.set(key, f); }
+  return f;
+}
+
+function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}
+
+const mask32 = (w: number) => (w === 32 ? 0xffffffff : 2 ** w - 1);
+/** An int expression reduced to an unsigned w-bit number (w <= 32). */
+const norm = (w: number, x: string) => (w === 32 ? `((${x}) >>> 0)` : `((${x}) & ${mask32(w)})`);
+/** An unsigned w-bit number read as signed (w <= 32). */
+const signed = (w: number, x: string) => (w === 32 ? `(${x} | 0)` : `((${x} << ${32 - w}) >> ${32 - w})`);
+const bool = (c: string) => `(${c} ? 1 : 0)`;
+
+const TRANSFER: Record<'jump' | 'call' | 'ret', Transfer> = { jump: Transfer.Jump, call: Transfer.Call, ret: Transfer.Ret };
+type Control = Extract<Stmt, { kind: 'jump' | 'call' | 'ret' | 'trap' }>;
+const isControl = (s: Stmt): s is Control => s.kind === 'jump' || s.kind === 'call' || s.kind === 'ret' || s.kind === 'trap';
+
+/** One instruction's effect, evaluated into temporaries before any is applied. */
+type Effect =
+  | { readonly kind: 'set'; readonly loc: Loc; readonly value: string; readonly guard: string | undefined }
+  | { readonly kind: 'store'; readonly addr: string; readonly value: string; readonly width: number; readonly guard: string | undefined };
+
+class BlockGen {
+  private readonly lines: string[] = [];
+  private readonly consts: unknown[] = [];
+  private readonly constAt = new Map<unknown, string>();
+  private readonly regs = new Set<number>();
+  private readonly regsWritten = new Set<number>();
+  private readonly flags = new Set<number>();
+  private readonly flagsWritten = new Set<number>();
+  /** Expressions already evaluated in the enclosing scopes of the current instruction. */
+  private memo: Map<Expr, string>[] = [];
+  private temps = 0;
+
+  constructor(private readonly rf: RegisterFile) {}
+
+  private emit(line: string): void {
+    this.lines.push(line);
+  }
+  private fresh(): string {
+    return `t${this.temps++}`;
+  }
+  /** A name for a host value (a domain function, a BigInt) the generated code refers to. */
+  private k(v: unknown): string {
+    let name = this.constAt.get(v);
+    if (!name) { name = `k${this.consts.length}`; this.consts.push(v); this.constAt.set(v, name); }
+    return name;
+  }
+  /** Runs `f` in a nested scope (a branch that may not run): its temporaries stay inside. */
+  private scoped(f: () => void): void {
+    this.memo.push(new Map());
+    f();
+    this.memo.pop();
+  }
+
+  /** The value of `e` as a temporary or a literal. */
+  private x(e: Expr): string {
+    for (let i = this.memo.length - 1; i >= 0; i--) { const hit = this.memo[i]!.get(e); if (hit) return hit; }
+    const code = this.build(e);
+    let atom = code;
+    if (!/^(?:t\d+|\d+n?)$/.test(code)) { atom = this.fresh(); this.emit(`const ${atom} = ${code};`); }
+    this.memo[this.memo.length - 1]!.set(e, atom);
+    return atom;
+  }
+
+  private fn<F>(key: string, make: () => F): string {
+    return this.k(domainFn(key, make));
+  }
+
+  private literal(width: number, v: bigint): string {
+    return width <= 32 || v <= MAXN ? String(Number(v)) : `${v}n`;
+  }
+
+  /** Bits [lo, lo + w) of a `from`-bit value. */
+  private extract(x: string, lo: number, w: number, from: number): string {
+    if (lo === 0 && w === from) return x;
+    if (from <= 32) {
+      const shifted = lo === 0 ? x : `(${x} >>> ${lo})`;
+      return lo + w === 32 ? shifted : `(${shifted} & ${mask32(w)})`;
+    }
+    return `${this.fn(`extract:${lo}:${w}:${from}`, () => concrete.extract(lo, w, from))}(${x})`;
+  }
+
+  private build(e: Expr): string {
+    const w = e.width;
+    switch (e.kind) {
+      case 'const': return this.literal(w, e.value);
+      case 'get': return this.read(e.loc);
+      case 'load': {
+        const a = this.x(e.addr);
+        return w === 8 || w === 16 || w === 32 || w === 64 ? `M.load${w}(${a})` : `M.load(${a}, ${w})`;
+      }
+      case 'unop': {
+        const x = this.x(e.x), op = e.op;
+        if (w <= 32) {
+          switch (op) {
+            case 'not': return norm(w, `~${x}`);
+            case 'neg': return norm(w, `-${x}`);
+            case 'popcount': return `${this.k(popcount32)}(${x})`;
+            case 'clz': return `(${x} === 0 ? ${w} : Math.clz32(${x}) - ${32 - w})`;
+            case 'ctz': return `(${x} === 0 ? ${w} : 31 - Math.clz32(${x} & -${x}))`;
+            case 'bswap': break;
+            default: return assertNever(op);
+          }
+        }
+        return `${this.fn(`unop:${e.op}:${w}`, () => concrete.unop(e.op, w))}(${x})`;
+      }
+      case 'binop': return this.binop(e);
+      case 'cmp': {
+        const a = this.x(e.a), b = this.x(e.b), cw = e.a.width, op = e.op;
+        // Canonical values compare exactly with JavaScript's operators, numbers and BigInts alike.
+        switch (op) {
+          case 'eq': return bool(`${a} === ${b}`);
+          case 'ne': return bool(`${a} !== ${b}`);
+          case 'ult': return bool(`${a} < ${b}`);
+          case 'ule': return bool(`${a} <= ${b}`);
+          case 'slt': return cw <= 32 ? bool(`${signed(cw, a)} < ${signed(cw, b)}`) : `${this.fn(`cmp:slt:${cw}`, () => concrete.cmp('slt', cw))}(${a}, ${b})`;
+          case 'sle': return cw <= 32 ? bool(`${signed(cw, a)} <= ${signed(cw, b)}`) : `${this.fn(`cmp:sle:${cw}`, () => concrete.cmp('sle', cw))}(${a}, ${b})`;
+          default: return assertNever(op);
+        }
+      }
+      case 'zext': return this.x(e.x);
+      case 'sext': {
+        const x = this.x(e.x), from = e.x.width;
+        if (w <= 32) return norm(w, signed(from, x));
+        return `${this.fn(`sext:${from}:${w}`, () => concrete.sext(from, w))}(${x})`;
+      }
+      case 'extract': return this.extract(this.x(e.x), e.lo, w, e.x.width);
+      case 'concat': {
+        const h = this.x(e.hi), l = this.x(e.lo);
+        if (w <= 32) return `(${h} * ${2 ** e.lo.width} + ${l})`;
+        return `${this.fn(`concat:${e.hi.width}:${e.lo.width}`, () => concrete.concat(e.hi.width, e.lo.width))}(${h}, ${l})`;
+      }
+      case 'ite': {
+        // Only the chosen side is evaluated: a load on the other side could fault.
+        const c = this.x(e.cond), t = this.fresh();
+        this.emit(`let ${t};`);
+        this.emit(`if (${c} !== 0) {`);
+        this.scoped(() => this.emit(`${t} = ${this.x(e.then)};`));
+        this.emit('} else {');
+        this.scoped(() => this.emit(`${t} = ${this.x(e.else)};`));
+        this.emit('}');
+        return t;
+      }
+      case 'opaque': {
+        const args = e.args.map((a) => this.x(a));
+        return `${this.fn(`opaque:${e.name}:${w}`, () => concrete.opaque(e.name, w))}([${args.join(', ')}])`;
+      }
+      default: return assertNever(e);
+    }
+  }
+
+  private binop(e: Extract<Expr, { kind: 'binop' }>): string {
+    const w = e.width;
+    if (w > 32) {
+      // x + c for a c above 2^63 is x - (2^64 - c): lifters write `x - 1` as `x + 0xfff…f`, and
+      // the subtraction stays on the number fast path.
+      if (w === 64 && e.op === 'add' && e.b.kind === 'const' && e.b.value > 1n << 63n) {
+        const f = this.fn('binop:sub:64', () => concrete.binop('sub', 64));
+        return `${f}(${this.x(e.a)}, ${this.literal(64, TWO64 - e.b.value)})`;
+      }
+      const f = this.fn(`binop:${e.op}:${w}`, () => concrete.binop(e.op, w));
+      return `${f}(${this.x(e.a)}, ${this.x(e.b)})`;
+    }
+    const a = this.x(e.a), b = this.x(e.b);
+    const amount = e.b.kind === 'const' ? Number(e.b.value) : undefined;
+    switch (e.op) {
+      case 'add': return norm(w, `${a} + ${b}`);
+      case 'sub': return norm(w, `${a} - ${b}`);
+      case 'mul': return norm(w, `Math.imul(${a}, ${b})`);
+      // Operands are already in [0, 2^w): and/or/xor stay there (at 32 bits, as unsigned).
+      case 'and': return w === 32 ? `((${a} & ${b}) >>> 0)` : `(${a} & ${b})`;
+      case 'or': return w === 32 ? `((${a} | ${b}) >>> 0)` : `(${a} | ${b})`;
+      case 'xor': return w === 32 ? `((${a} ^ ${b}) >>> 0)` : `(${a} ^ ${b})`;
+      case 'shl':
+        if (amount !== undefined) return amount >= w ? '0' : norm(w, `${a} << ${amount}`);
+        return `(${b} >= ${w} ? 0 : ${norm(w, `${a} << ${b}`)})`;
+      case 'lshr':
+        if (amount !== undefined) return amount >= w ? '0' : `(${a} >>> ${amount})`;
+        return `(${b} >= ${w} ? 0 : ${a} >>> ${b})`;
+      case 'ashr':
+        if (amount !== undefined) return norm(w, `${signed(w, a)} >> ${Math.min(amount, w - 1)}`);
+        return norm(w, `${signed(w, a)} >> (${b} >= ${w} ? ${w - 1} : ${b})`);
+      case 'udiv': return `(${b} === 0 ? 0 : Math.floor(${a} / ${b}))`;
+      case 'urem': return `(${b} === 0 ? ${a} : ${a} % ${b})`;
+      case 'rotl': case 'rotr': case 'sdiv': case 'srem':
+        return `${this.fn(`binop:${e.op}:${w}`, () => concrete.binop(e.op, w))}(${a}, ${b})`;
+      default: return assertNever(e.op);
+    }
+  }
+
+  private read(loc: Loc): string {
+    if (loc.space === 'flag') { this.flags.add(loc.offset); return `f${loc.offset}`; }
+    const { slot, shift } = this.rf.slotOf(loc);
+    this.regs.add(slot);
+    return this.extract(`r${slot}`, shift, loc.width, this.rf.slots[slot]!.width);
+  }
+
+  /** The statement that writes `v` (a temporary or literal) to `loc`. */
+  private write(loc: Loc, v: string): string {
+    if (loc.space === 'flag') { this.flags.add(loc.offset); this.flagsWritten.add(loc.offset); return `f${loc.offset} = ${v};`; }
+    const { slot, shift } = this.rf.slotOf(loc);
+    this.regs.add(slot);
+    this.regsWritten.add(slot);
+    const r = `r${slot}`, full = this.rf.slots[slot]!.width, w = loc.width;
+    if (shift === 0 && w === full) return `${r} = ${v};`;
+    if (full <= 32) {
+      const keep = (~(mask32(w) * 2 ** shift) >>> 0) & mask32(full);
+      return `${r} = ${norm(full, `(${r} & ${keep}) | (${v} << ${shift})`)};`;
+    }
+    const merge = this.fn(`merge:${shift}:${w}:${full}`, () => mergeInto(shift, w, full));
+    return `${r} = ${merge}(${r}, ${v});`;
+  }
+
+  /**
+   * Instruction `i` of the block. `slot`: it is a delay slot, so a pending branch's transfer
+   * (`pk`, `ptg`) wins over its own.
+   */
+  insn(i: number, insn: IrInsn, slot: boolean): void {
+    this.memo = [new Map()];
+    this.emit(`// ${insn.mnemonic} @0x${insn.address.toString(16)}`);
+    this.emit(`n = ${i + 1};`);
+    const controls = insn.stmts.filter(isControl);
+    let tk = '', tg = '';
+    if (controls.length > 0) {
+      tk = this.fresh(); tg = this.fresh();
+      this.emit(`let ${tk} = 0, ${tg} = 0;`);
+      let open = 0;
+      for (const c of controls) {
+        const take = () => {
+          if (c.kind === 'trap') this.emit(`${tk} = ${Transfer.Trap}; X.trap = ${JSON.stringify(c.reason)};`);
+          else this.emit(`${tg} = ${this.x(c.target)}; ${tk} = ${TRANSFER[c.kind]};`);
+        };
+        if (!c.guard) { this.scoped(take); break; }
+        this.emit(`if (${this.x(c.guard)} !== 0) {`);
+        this.scoped(take);
+        this.emit('} else {');
+        this.memo.push(new Map());
+        open++;
+      }
+      for (; open > 0; open--) { this.memo.pop(); this.emit('}'); }
+      if (controls.some((c) => c.kind === 'trap')) this.emit(`if (${tk} === ${Transfer.Trap}) { code = ${Transfer.Trap}; break body; }`);
+    }
+    const effects: Effect[] = [];
+    for (const st of insn.stmts) {
+      switch (st.kind) {
+        case 'set': case 'store': {
+          const g = st.guard ? this.x(st.guard) : undefined;
+          const names = st.kind === 'set' ? [this.fresh()] : [this.fresh(), this.fresh()];
+          const evaluate = () => {
+            if (st.kind === 'store') { const a = this.x(st.addr); this.emit(`${names[0]} = ${a}; ${names[1]} = ${this.x(st.value)};`); }
+            else this.emit(`${names[0]} = ${this.x(st.value)};`);
+          };
+          this.emit(`let ${names.join(', ')};`);
+          if (g) { this.emit(`if (${g} !== 0) {`); this.scoped(evaluate); this.emit('}'); } else evaluate();
+          effects.push(st.kind === 'set'
+            ? { kind: 'set', loc: st.loc, value: names[0]!, guard: g }
+            : { kind: 'store', addr: names[0]!, value: names[1]!, width: st.value.width, guard: g });
+          break;
+        }
+        case 'jump': case 'call': case 'ret': case 'trap': case 'opaque': break;
+        default: assertNever(st);
+      }
+    }
+    // Registers and flags first, then memory, each in statement order (as interpret.ts does).
+    const guarded = (g: string | undefined, s: string) => this.emit(g ? `if (${g} !== 0) ${s}` : s);
+    for (const ef of effects) if (ef.kind === 'set') guarded(ef.guard, this.write(ef.loc, ef.value));
+    for (const ef of effects) {
+      if (ef.kind !== 'store') continue;
+      const w = ef.width;
+      guarded(ef.guard, w === 8 || w === 16 || w === 32 || w === 64 ? `M.store${w}(${ef.addr}, ${ef.value});` : `M.store(${ef.addr}, ${ef.value}, ${w});`);
+    }
+    if (controls.some((c) => c.kind !== 'trap')) {
+      if (insn.delaySlot) this.emit(`if (${tk} !== 0) { pk = ${tk}; ptg = ${tg}; }`);
+      else this.emit(`if (${tk} !== 0${slot ? ' && pk === 0' : ''}) { X.target = ${tg}; code = ${tk}; break body; }`);
+    }
+    if (slot) this.emit(`if (pk !== 0) { X.target = ptg; code = pk; break body; }`);
+  }
+
+  finish(): BlockCode {
+    const regs = [...this.regs].sort((a, b) => a - b), flags = [...this.flags].sort((a, b) => a - b);
+    const load = [...regs.map((r) => `r${r} = R[${r}]`), ...flags.map((f) => `f${f} = F[${f}]`)];
+    const save = [...[...this.regsWritten].map((r) => `R[${r}] = r${r};`), ...[...this.flagsWritten].map((f) => `F[${f}] = f${f};`)];
+    const src = [
+      ...this.consts.map((_, i) => `const k${i} = K[${i}];`),
+      'return function block(R, F, M, X) {',
+      load.length ? `let ${load.join(', ')};` : '',
+      'let n = 0, code = 0, pk = 0, ptg = 0;',
+      'try {',
+      'body: {',
+      ...this.lines,
+      '}',
+      '} finally {',
+      ...save,
+      'X.n = n;',
+      '}',
+      'return code;',
+      '}',
+    ].join('\n');
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    return new Function('K', src)(this.consts) as BlockCode;
+  }
+}
+
+/** A function merging a `w`-bit value at bit `shift` into a `full`-bit slot value (wide slots). */
+function mergeInto(shift: number, w: number, full: number): (old: Concrete, v: Concrete) => Concrete {
+  const d = concrete, top = shift + w, hiW = full - top;
+  const hi = hiW > 0 ? d.extract(top, hiW, full) : undefined;
+  const lo = shift > 0 ? d.extract(0, shift, full) : undefined;
+  const c1 = hi ? d.concat(hiW, w) : undefined;
+  const c2 = lo ? d.concat(full - shift, shift) : undefined;
+  return (old, v) => {
+    let x = c1 ? c1(hi!(old), v) : v;
+    if (c2) x = c2(x, lo!(old));
+    return x;
+  };
+}
+
+/**
+ * Compiles a block. Its instructions must all be executable here: none `unsupported`, and a
+ * delay-slot branch never last.
+ */
+export function compileBlock(insns: readonly IrInsn[], rf: RegisterFile): BlockCode {
+  const g = new BlockGen(rf);
+  insns.forEach((insn, i) => g.insn(i, insn, i > 0 && insns[i - 1]!.delaySlot === true && insns[i - 1]!.stmts.some(isControl)));
+  return g.finish();
+}
