@@ -17,7 +17,7 @@ import { findFunction } from '../program/lookup.js';
 import type { Program } from '../program/program.js';
 import { SemblanceError } from '../util/errors.js';
 import type { Concrete } from './concrete.js';
-import { concrete, toBigInt } from './concrete.js';
+import { concrete, toAddress, toBigInt } from './concrete.js';
 import type { CompiledInsn, State } from './interpret.js';
 import { Compiler, Transfer } from './interpret.js';
 import type { BlockCode, BlockExit } from './jit.js';
@@ -203,7 +203,6 @@ function run(exe: Executable, s: State<Concrete>, mem: ConcreteMemory, start: nu
   const { program, image } = exe;
   const arm = image.arch === 'arm';
   let pc = start, thumb = startThumb, steps = 0;
-  const toPc = (v: Concrete) => (typeof v === 'number' ? v : Number(v));
   const exit: BlockExit = { n: 0, target: 0, trap: '' };
   /** A compiled block is running: a fault's step count is in `exit.n`. */
   let inBlock = false;
@@ -228,7 +227,7 @@ function run(exe: Executable, s: State<Concrete>, mem: ConcreteMemory, start: nu
         steps += exit.n;
         if (t === Transfer.Next) { pc = b.next; continue; }
         if (t === Transfer.Trap) return { steps, error: `trap at ${hexa(b.insns[exit.n - 1]!.address)}: ${exit.trap}` };
-        let target = toPc(exit.target);
+        let target = toAddress(exit.target);
         if (arm) { thumb = (target & 1) === 1; target = (target & ~1) >>> 0; }
         pc = target;
         continue;
@@ -244,7 +243,7 @@ function run(exe: Executable, s: State<Concrete>, mem: ConcreteMemory, start: nu
         const t = c.run(s);
         if (t === Transfer.Next) continue;
         if (t === Transfer.Trap) return { steps, error: `trap at ${hexa(at)}: ${c.trapReason}` };
-        let target = toPc(s.target!);
+        let target = toAddress(s.target!);
         if (c.insn.delaySlot) {
           // The delay slot runs before the transfer takes effect.
           const d = insns[k + 1];

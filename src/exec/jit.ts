@@ -19,11 +19,11 @@
  * The caller decides eligibility (no unsupported instruction, no system call, no decode stop)
  * and the step limit (it runs a block only when all of its instructions fit in the budget).
  */
-import type { Expr, IrInsn, Loc, Stmt } from '../ir/ir.js';
+import type { CmpOp, Expr, IrInsn, Loc, Stmt } from '../ir/ir.js';
 import type { RegisterFile } from '../ir/registers.js';
 import { assertNever } from '../util/errors.js';
 import type { Concrete } from './concrete.js';
-import { concrete } from './concrete.js';
+import { canonOf, concrete } from './concrete.js';
 import { Transfer } from './interpret.js';
 import type { ConcreteMemory } from './memory.js';
 
@@ -39,8 +39,8 @@ export interface BlockExit {
 
 export type BlockCode = (regs: Concrete[], flags: Concrete[], mem: ConcreteMemory, exit: BlockExit) => Transfer;
 
-const MAXN = BigInt(Number.MAX_SAFE_INTEGER);
-const TWO64 = 1n << 64n;
+const MAX = Number.MAX_SAFE_INTEGER;
+const TWO32 = 4294967296;
 
 /** The concrete domain's operations, one function object per (operation, widths), shared by every block. */
 const domainFns = new Map<string, unknown>();
@@ -61,7 +61,7 @@ const mask32 = (w: number) => (w === 32 ? 0xffffffff : 2 ** w - 1);
 const norm = (w: number, x: string) => (w === 32 ? `((${x}) >>> 0)` : `((${x}) & ${mask32(w)})`);
 /** An unsigned w-bit number read as signed (w <= 32). */
 const signed = (w: number, x: string) => (w === 32 ? `(${x} | 0)` : `((${x} << ${32 - w}) >> ${32 - w})`);
-const bool = (c: string) => `(${c} ? 1 : 0)`;
+const bool = (c: string) => `((${c}) ? 1 : 0)`;
 
 const TRANSFER: Record<'jump' | 'call' | 'ret', Transfer> = { jump: Transfer.Jump, call: Transfer.Call, ret: Transfer.Ret };
 type Control = Extract<Stmt, { kind: 'jump' | 'call' | 'ret' | 'trap' }>;
@@ -83,6 +83,8 @@ class BlockGen {
   /** Expressions already evaluated in the enclosing scopes of the current instruction. */
   private memo: Map<Expr, string>[] = [];
   private temps = 0;
+  /** Temporaries known to hold numbers (every value up to 32 bits). */
+  private readonly numbers = new Set<string>();
 
   constructor(private readonly rf: RegisterFile) {}
 
@@ -110,7 +112,8 @@ class BlockGen {
     for (let i = this.memo.length - 1; i >= 0; i--) { const hit = this.memo[i]!.get(e); if (hit) return hit; }
     const code = this.build(e);
     let atom = code;
-    if (!/^(?:t\d+|\d+n?)$/.test(code)) { atom = this.fresh(); this.emit(`const ${atom} = ${code};`); }
+    if (!/^(?:t\d+|\d+n?|\(-\d+\))$/.test(code)) { atom = this.fresh(); this.emit(`const ${atom} = ${code};`); }
+    if (e.width <= 32) this.numbers.add(atom);
     this.memo[this.memo.length - 1]!.set(e, atom);
     return atom;
   }
@@ -119,18 +122,36 @@ class BlockGen {
     return this.k(domainFn(key, make));
   }
 
+  /** A constant in the canonical form (a negative literal is parenthesised). */
   private literal(width: number, v: bigint): string {
-    return width <= 32 || v <= MAXN ? String(Number(v)) : `${v}n`;
+    const c = width <= 32 ? Number(v) : canonOf(width)(v);
+    return typeof c === 'bigint' ? `${c}n` : c < 0 ? `(${c})` : String(c);
   }
 
-  /** Bits [lo, lo + w) of a `from`-bit value. */
+  /** Bits [lo, lo + w) of a `from`-bit value (`x` a temporary, literal or register local). */
   private extract(x: string, lo: number, w: number, from: number): string {
     if (lo === 0 && w === from) return x;
     if (from <= 32) {
       const shifted = lo === 0 ? x : `(${x} >>> ${lo})`;
       return lo + w === 32 ? shifted : `(${shifted} & ${mask32(w)})`;
     }
-    return `${this.fn(`extract:${lo}:${w}:${from}`, () => concrete.extract(lo, w, from))}(${x})`;
+    const slow = (arg: string) => `${this.fn(`extract:${lo}:${w}:${from}`, () => concrete.extract(lo, w, from))}(${arg})`;
+    if (w > 32) return slow(x);
+    // The sign bit of a signed reading; else division by a power of two is an exact arithmetic
+    // shift of a number, and & / >>> take it mod 2^32.
+    if (from > 53 && w === 1 && lo === from - 1) return this.wide([x], [], `(${x} < 0 ? 1 : 0)`, slow(x));
+    return this.wide([x], [], norm(w, lo === 0 ? x : `Math.floor(${x} / ${2 ** lo})`), slow(x));
+  }
+
+  /**
+   * A wide (over 32 bits) operation: `fast` when every operand that may be a BigInt is a number
+   * and `guards` hold, else the concrete domain's own function. `ranged`: `fast` is exact only
+   * while it is a safe integer (the canonical form of a signed reading); `s` holds it.
+   */
+  private wide(args: readonly string[], guards: readonly string[], fast: string, slow: string, ranged = false): string {
+    const conds = [...args.filter((a) => !/^(?:\d+|\(-\d+\))$/.test(a) && !this.numbers.has(a)).map((a) => `typeof ${a} === 'number'`), ...guards];
+    if (ranged) conds.push(`Math.abs(s = ${fast}) <= ${MAX}`);
+    return conds.length === 0 ? fast : `(${conds.join(' && ')} ? ${ranged ? 's' : fast} : ${slow})`;
   }
 
   private build(e: Expr): string {
@@ -164,24 +185,37 @@ class BlockGen {
         switch (op) {
           case 'eq': return bool(`${a} === ${b}`);
           case 'ne': return bool(`${a} !== ${b}`);
-          case 'ult': return bool(`${a} < ${b}`);
-          case 'ule': return bool(`${a} <= ${b}`);
-          case 'slt': return cw <= 32 ? bool(`${signed(cw, a)} < ${signed(cw, b)}`) : `${this.fn(`cmp:slt:${cw}`, () => concrete.cmp('slt', cw))}(${a}, ${b})`;
-          case 'sle': return cw <= 32 ? bool(`${signed(cw, a)} <= ${signed(cw, b)}`) : `${this.fn(`cmp:sle:${cw}`, () => concrete.cmp('sle', cw))}(${a}, ${b})`;
+          // Signed readings (over 53 bits): unsigned, a negative number is above the others.
+          case 'ult': return cw <= 53 ? bool(`${a} < ${b}`) : this.wide([a, b], [], bool(`(${a} < 0) === (${b} < 0) ? ${a} < ${b} : ${a} >= 0`), this.cmpSlow(op, cw, a, b));
+          case 'ule': return cw <= 53 ? bool(`${a} <= ${b}`) : this.wide([a, b], [], bool(`(${a} < 0) === (${b} < 0) ? ${a} <= ${b} : ${a} >= 0`), this.cmpSlow(op, cw, a, b));
+          case 'slt': return cw <= 32 ? bool(`${signed(cw, a)} < ${signed(cw, b)}`) : cw <= 53 ? this.cmpSlow(op, cw, a, b) : this.wide([a, b], [], bool(`${a} < ${b}`), this.cmpSlow(op, cw, a, b));
+          case 'sle': return cw <= 32 ? bool(`${signed(cw, a)} <= ${signed(cw, b)}`) : cw <= 53 ? this.cmpSlow(op, cw, a, b) : this.wide([a, b], [], bool(`${a} <= ${b}`), this.cmpSlow(op, cw, a, b));
           default: return assertNever(op);
         }
       }
-      case 'zext': return this.x(e.x);
+      case 'zext': {
+        const x = this.x(e.x), from = e.x.width;
+        // A negative signed reading is 2^from + x: a BigInt at the wider width.
+        return from <= 53 || from === w ? x : this.wide([x], [`${x} >= 0`], x, `${this.fn(`zext:${from}:${w}`, () => concrete.zext(from, w))}(${x})`);
+      }
       case 'sext': {
         const x = this.x(e.x), from = e.x.width;
         if (w <= 32) return norm(w, signed(from, x));
-        return `${this.fn(`sext:${from}:${w}`, () => concrete.sext(from, w))}(${x})`;
+        const slow = `${this.fn(`sext:${from}:${w}`, () => concrete.sext(from, w))}(${x})`;
+        if (w <= 53) return slow;
+        // To a signed reading: a narrow value read as signed; a signed reading keeps its value.
+        return from <= 53 ? `(${x} < ${2 ** (from - 1)} ? ${x} : ${x} - ${2 ** from})` : this.wide([x], [], x, slow);
       }
       case 'extract': return this.extract(this.x(e.x), e.lo, w, e.x.width);
       case 'concat': {
         const h = this.x(e.hi), l = this.x(e.lo);
-        if (w <= 32) return `(${h} * ${2 ** e.lo.width} + ${l})`;
-        return `${this.fn(`concat:${e.hi.width}:${e.lo.width}`, () => concrete.concat(e.hi.width, e.lo.width))}(${h}, ${l})`;
+        const lw = e.lo.width;
+        if (w <= 32) return `(${h} * ${2 ** lw} + ${l})`;
+        const slow = `${this.fn(`concat:${e.hi.width}:${lw}`, () => concrete.concat(e.hi.width, lw))}(${h}, ${l})`;
+        if (lw > 53) return slow;
+        // The result's sign is hi's top bit: over 53 bits, hi read as signed at its width.
+        const hw = e.hi.width, hs = w > 53 && hw <= 53 ? `(${h} < ${2 ** (hw - 1)} ? ${h} : ${h} - ${2 ** hw})` : h;
+        return this.wide([h, l], [], `${hs} * ${2 ** lw} + ${l}`, slow, true);
       }
       case 'ite': {
         // Only the chosen side is evaluated: a load on the other side could fault.
@@ -202,18 +236,41 @@ class BlockGen {
     }
   }
 
+  private cmpSlow(op: CmpOp, w: number, a: string, b: string): string {
+    return `${this.fn(`cmp:${op}:${w}`, () => concrete.cmp(op, w))}(${a}, ${b})`;
+  }
+
+  /** Over 32 bits: inline arithmetic on signed readings (over 53 bits), else the domain's function. */
+  private binopWide(e: Extract<Expr, { kind: 'binop' }>): string {
+    const w = e.width, op = e.op;
+    const a = this.x(e.a), b = this.x(e.b);
+    const slow = `${this.fn(`binop:${op}:${w}`, () => concrete.binop(op, w))}(${a}, ${b})`;
+    if (w <= 53) return slow;
+    const amount = e.b.kind === 'const' && e.b.value < BigInt(w) ? Number(e.b.value) : undefined;
+    const hi = (x: string) => `Math.floor(${x} / ${TWO32})`;
+    // Halves of a safe integer: the high one in [-2^21, 2^21), so int32 bit operations are exact.
+    const bitwise = (o: string) => this.wide([a, b], [], `(${hi(a)} ${o} ${hi(b)}) * ${TWO32} + ((${a} ${o} ${b}) >>> 0)`, slow, true);
+    switch (op) {
+      // Exact on signed readings while the result is a safe integer.
+      case 'add': return this.wide([a, b], [], `${a} + ${b}`, slow, true);
+      case 'sub': return this.wide([a, b], [], `${a} - ${b}`, slow, true);
+      case 'mul': return this.wide([a, b], [], `${a} * ${b} + 0`, slow, true); // + 0: never -0
+      case 'and': return /^\d+$/.test(b) && Number(b) < TWO32 ? this.wide([a], [], `((${a} & ${b}) >>> 0)`, slow) : bitwise('&');
+      case 'or': return bitwise('|');
+      case 'xor': return bitwise('^');
+      case 'shl': return amount === undefined ? slow : this.wide([a], [], `${a} * ${2 ** amount}`, slow, true);
+      // Unsigned, a negative a is 2^w + a, and 2^w / 2^amount is exact.
+      case 'lshr': return amount === undefined ? slow
+        : this.wide([a], [], `(${a} >= 0 ? Math.floor(${a} / ${2 ** amount}) : ${2 ** (w - amount)} + Math.floor(${a} / ${2 ** amount}))`, slow, true);
+      case 'ashr': return amount === undefined ? slow : this.wide([a], [], `Math.floor(${a} / ${2 ** amount})`, slow);
+      case 'rotl': case 'rotr': case 'udiv': case 'sdiv': case 'urem': case 'srem': return slow;
+      default: return assertNever(op);
+    }
+  }
+
   private binop(e: Extract<Expr, { kind: 'binop' }>): string {
     const w = e.width;
-    if (w > 32) {
-      // x + c for a c above 2^63 is x - (2^64 - c): lifters write `x - 1` as `x + 0xfff…f`, and
-      // the subtraction stays on the number fast path.
-      if (w === 64 && e.op === 'add' && e.b.kind === 'const' && e.b.value > 1n << 63n) {
-        const f = this.fn('binop:sub:64', () => concrete.binop('sub', 64));
-        return `${f}(${this.x(e.a)}, ${this.literal(64, TWO64 - e.b.value)})`;
-      }
-      const f = this.fn(`binop:${e.op}:${w}`, () => concrete.binop(e.op, w));
-      return `${f}(${this.x(e.a)}, ${this.x(e.b)})`;
-    }
+    if (w > 32) return this.binopWide(e);
     const a = this.x(e.a), b = this.x(e.b);
     const amount = e.b.kind === 'const' ? Number(e.b.value) : undefined;
     switch (e.op) {
@@ -260,8 +317,11 @@ class BlockGen {
       const keep = (~(mask32(w) * 2 ** shift) >>> 0) & mask32(full);
       return `${r} = ${norm(full, `(${r} & ${keep}) | (${v} << ${shift})`)};`;
     }
-    const merge = this.fn(`merge:${shift}:${w}:${full}`, () => mergeInto(shift, w, full));
-    return `${r} = ${merge}(${r}, ${v});`;
+    const slow = `${this.fn(`merge:${shift}:${w}:${full}`, () => mergeInto(shift, w, full))}(${r}, ${v})`;
+    if (shift + w > 32) return `${r} = ${slow};`;
+    // Inside the low half of a wide number: keep the high part (r - (r >>> 0)), merge the low.
+    const keep = (~(mask32(w) * 2 ** shift) >>> 0) | 0;
+    return `${r} = ${this.wide([r, v], [], `${r} - (${r} >>> 0) + (((${r} & ${keep}) | (${v} << ${shift})) >>> 0)`, slow, true)};`;
   }
 
   /**
@@ -337,7 +397,7 @@ class BlockGen {
       ...this.consts.map((_, i) => `const k${i} = K[${i}];`),
       'return function block(R, F, M, X) {',
       load.length ? `let ${load.join(', ')};` : '',
-      'let n = 0, code = 0, pk = 0, ptg = 0;',
+      'let n = 0, code = 0, pk = 0, ptg = 0, s = 0;',
       'try {',
       'body: {',
       ...this.lines,

@@ -9,10 +9,10 @@
  * between the stack and data pages does not miss.
  */
 import type { Concrete } from './concrete.js';
+import { canonOf, toAddress } from './concrete.js';
 import type { Memory } from './domain.js';
 
 export const PAGE = 4096;
-const MAXN = BigInt(Number.MAX_SAFE_INTEGER);
 const TWO32 = 4294967296;
 /** Entries of the direct-mapped page cache (a power of two). */
 const CACHE = 64;
@@ -122,19 +122,19 @@ export class ConcreteMemory implements Memory<Concrete> {
   }
 
   private address(a: Concrete, write: boolean): number {
-    // Canonical concrete values are numbers up to 2^53 - 1; a BigInt address is beyond any page.
-    if (typeof a === 'number') return a;
-    throw new MemoryFault(Number(a), write);
+    // A BigInt or a negative 64-bit word (a signed reading) is beyond any page.
+    if (typeof a === 'number' && a >= 0) return a;
+    throw new MemoryFault(toAddress(a), write);
   }
 
-  /** A byte-wise little-endian read of n bytes (any alignment, across pages). */
+  /** A byte-wise read of n bytes (any alignment, across pages). */
   private slowLoad(a: number, n: number): Concrete {
     let v = 0n;
     for (let i = 0; i < n; i++) {
       const b = BigInt(this.page(a + i, false)[(a + i) % PAGE]!);
       v |= this.littleEndian ? b << BigInt(8 * i) : b << BigInt(8 * (n - 1 - i));
     }
-    return n <= 4 || v <= MAXN ? Number(v) : v;
+    return canonOf(8 * n)(v);
   }
 
   private slowStore(a: number, value: Concrete, n: number): void {
@@ -175,7 +175,9 @@ export class ConcreteMemory implements Memory<Concrete> {
     const le = this.littleEndian;
     const lo = le ? w0 : bswap32(w1);
     const hi = le ? w1 : bswap32(w0);
+    // The canonical 64-bit form: the signed reading while it is a safe integer.
     if (hi < 0x200000) return hi * TWO32 + lo;
+    if (hi >= 0xffe00000 && (hi > 0xffe00000 || lo > 0)) return (hi - TWO32) * TWO32 + lo;
     return (BigInt(hi) << 32n) | BigInt(lo);
   }
 
