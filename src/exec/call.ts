@@ -160,6 +160,9 @@ interface Block {
   readonly stop?: string;
   /** Where the last instruction falls through to. */
   readonly next: number;
+  /** The block run after this one last time, and where it starts (key as in `blocks`): most transfers go where they went before. */
+  afterKey: number;
+  after: Block | undefined;
 }
 
 const MAX_BLOCK = 64;
@@ -192,7 +195,7 @@ function blockAt(exe: Executable, pc: number, thumb: boolean): Block {
   }
   const insns = dropDeadFlags(ir);
   const plain = !stop && insns.length > 0 && insns.every((x) => x.status !== 'unsupported' && !x.stmts.some((st) => st.kind === 'opaque' && SYSTEM.test(st.name)));
-  const block: Block = { insns, code: plain ? compileBlock(insns, lifter.registers) : undefined, next: a, ...(stop ? { stop } : {}) };
+  const block: Block = { insns, code: plain ? compileBlock(insns, lifter.registers) : undefined, next: a, afterKey: -1, after: undefined, ...(stop ? { stop } : {}) };
   exe.blocks.set(key, block);
   return block;
 }
@@ -206,19 +209,28 @@ function run(exe: Executable, s: State<Concrete>, mem: ConcreteMemory, start: nu
   const exit: BlockExit = { n: 0, target: 0, trap: '' };
   /** A compiled block is running: a fault's step count is in `exit.n`. */
   let inBlock = false;
+  let prev: Block | undefined;
   try {
     outer: while (steps < maxSteps) {
       if (pc === sentinel) return { steps };
-      const imp = program.imports.get(pc);
-      if (imp !== undefined) {
-        // Without interposition the dynamic linker binds a stub to the binary's own definition.
-        const own = exe.selfImports.get(pc);
-        if (!own) return { steps, error: `call to import ${imp} at ${hexa(pc)}: imports are not emulated` };
-        pc = own.address;
-        thumb = own.thumb;
-        continue;
+      const key = pc * 2 + (thumb ? 1 : 0);
+      let b: Block;
+      // An import stub never starts a block, so a remembered successor needs no import check.
+      if (prev && prev.afterKey === key) b = prev.after!;
+      else {
+        const imp = program.imports.get(pc);
+        if (imp !== undefined) {
+          // Without interposition the dynamic linker binds a stub to the binary's own definition.
+          const own = exe.selfImports.get(pc);
+          if (!own) return { steps, error: `call to import ${imp} at ${hexa(pc)}: imports are not emulated` };
+          pc = own.address;
+          thumb = own.thumb;
+          continue;
+        }
+        b = blockAt(exe, pc, thumb);
+        if (prev) { prev.afterKey = key; prev.after = b; }
       }
-      const b = blockAt(exe, pc, thumb);
+      prev = b;
       const n = b.insns.length;
       if (b.code && steps + n <= maxSteps) {
         inBlock = true;

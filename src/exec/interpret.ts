@@ -37,6 +37,20 @@ export interface CompiledInsn<V> {
 
 type Ev<V> = (s: State<V>) => V;
 
+/** A function merging a `width`-bit value at bit `shift` into a `full`-bit slot value (a sub-register write). */
+export function subRegisterMerge<V>(d: Domain<V>, shift: number, width: number, full: number): (old: V, v: V) => V {
+  const top = shift + width, hiW = full - top;
+  const hi = hiW > 0 ? d.extract(top, hiW, full) : undefined;
+  const lo = shift > 0 ? d.extract(0, shift, full) : undefined;
+  const c1 = hi ? d.concat(hiW, width) : undefined;
+  const c2 = lo ? d.concat(full - shift, shift) : undefined;
+  return (old, v) => {
+    let x = c1 ? c1(hi!(old), v) : v;
+    if (c2) x = c2(x, lo!(old));
+    return x;
+  };
+}
+
 export class Compiler<V> {
   constructor(private readonly d: Domain<V>, private readonly rf: RegisterFile) {}
 
@@ -56,19 +70,7 @@ export class Compiler<V> {
     const { slot, shift } = this.rf.slotOf(loc);
     const full = this.rf.slots[slot]!.width;
     if (shift === 0 && loc.width === full) return { slot, flag: false, merge: undefined };
-    const d = this.d, top = shift + loc.width;
-    const hiW = full - top;
-    const hi = hiW > 0 ? d.extract(top, hiW, full) : undefined;
-    const lo = shift > 0 ? d.extract(0, shift, full) : undefined;
-    const c1 = hi ? d.concat(hiW, loc.width) : undefined;
-    const c2 = lo ? d.concat(full - shift, shift) : undefined;
-    return {
-      slot, flag: false, merge: (old, v) => {
-        let x = c1 ? c1(hi!(old), v) : v;
-        if (c2) x = c2(x, lo!(old));
-        return x;
-      },
-    };
+    return { slot, flag: false, merge: subRegisterMerge(this.d, shift, loc.width, full) };
   }
 
   expr(e: Expr): Ev<V> {

@@ -24,7 +24,7 @@ import type { RegisterFile } from '../ir/registers.js';
 import { assertNever } from '../util/errors.js';
 import type { Concrete } from './concrete.js';
 import { canonOf, concrete } from './concrete.js';
-import { Transfer } from './interpret.js';
+import { subRegisterMerge, Transfer } from './interpret.js';
 import type { ConcreteMemory } from './memory.js';
 
 /** How a compiled block ended, beside the transfer it returns. */
@@ -317,7 +317,7 @@ class BlockGen {
       const keep = (~(mask32(w) * 2 ** shift) >>> 0) & mask32(full);
       return `${r} = ${norm(full, `(${r} & ${keep}) | (${v} << ${shift})`)};`;
     }
-    const slow = `${this.fn(`merge:${shift}:${w}:${full}`, () => mergeInto(shift, w, full))}(${r}, ${v})`;
+    const slow = `${this.fn(`merge:${shift}:${w}:${full}`, () => subRegisterMerge(concrete, shift, w, full))}(${r}, ${v})`;
     if (shift + w > 32) return `${r} = ${slow};`;
     // Inside the low half of a wide number: keep the high part (r - (r >>> 0)), merge the low.
     const keep = (~(mask32(w) * 2 ** shift) >>> 0) | 0;
@@ -330,7 +330,7 @@ class BlockGen {
    */
   insn(i: number, insn: IrInsn, slot: boolean): void {
     this.memo = [new Map()];
-    this.emit(`// ${insn.mnemonic} @0x${insn.address.toString(16)}`);
+    this.emit(`// ${insn.mnemonic.replace(/[^\w.]/g, '')} @0x${insn.address.toString(16)}`); // (no text from the binary in code)
     this.emit(`n = ${i + 1};`);
     const controls = insn.stmts.filter(isControl);
     let tk = '', tg = '';
@@ -412,20 +412,6 @@ class BlockGen {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     return new Function('K', src)(this.consts) as BlockCode;
   }
-}
-
-/** A function merging a `w`-bit value at bit `shift` into a `full`-bit slot value (wide slots). */
-function mergeInto(shift: number, w: number, full: number): (old: Concrete, v: Concrete) => Concrete {
-  const d = concrete, top = shift + w, hiW = full - top;
-  const hi = hiW > 0 ? d.extract(top, hiW, full) : undefined;
-  const lo = shift > 0 ? d.extract(0, shift, full) : undefined;
-  const c1 = hi ? d.concat(hiW, w) : undefined;
-  const c2 = lo ? d.concat(full - shift, shift) : undefined;
-  return (old, v) => {
-    let x = c1 ? c1(hi!(old), v) : v;
-    if (c2) x = c2(x, lo!(old));
-    return x;
-  };
 }
 
 /**
