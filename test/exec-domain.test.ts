@@ -27,6 +27,9 @@ function rand64(): bigint {
 function values(w: number): bigint[] {
   const m = mask(w);
   const edge = [0n, 1n, 2n, m, m - 1n, 1n << BigInt(w - 1), (1n << BigInt(w - 1)) - 1n, BigInt(w), BigInt(w - 1)].map((v) => v & m);
+  // Over 53 bits, around the edges of the number form (signed readings within ±(2^53 - 1)).
+  const T = 1n << 53n;
+  if (w > 54) edge.push(T - 1n, T, m + 1n - (T - 1n), m + 1n - T, 1n << 32n, m + 1n - (1n << 32n));
   const rnd = Array.from({ length: 14 }, () => ((rand64() << 64n) | rand64()) & m);
   const small = Array.from({ length: 6 }, () => rand64() % 40n & m);
   return [...edge, ...rnd, ...small];
@@ -40,8 +43,10 @@ describe('concrete domain', () => {
       const vs = values(w);
       for (const a of vs) for (const b of vs.slice(0, 12)) {
         const want = foldBinary(op, w, a, b) & mask(w);
-        const got = toBigInt(f(asConcrete(w, a), asConcrete(w, b)));
-        assert.equal(got, want, `${op}${w}(${a}, ${b})`);
+        const got = f(asConcrete(w, a), asConcrete(w, b));
+        assert.equal(toBigInt(got, w), want, `${op}${w}(${a}, ${b})`);
+        // One canonical form per value, so equality is ===.
+        assert.equal(got, asConcrete(w, want), `${op}${w}(${a}, ${b}) canonical`);
       }
     }
   });
@@ -50,29 +55,29 @@ describe('concrete domain', () => {
       const vs = values(w);
       for (const op of CMP) {
         const f = concrete.cmp(op, w);
-        for (const a of vs) for (const b of vs.slice(0, 10)) assert.equal(toBigInt(f(asConcrete(w, a), asConcrete(w, b))), foldCmp(op, w, a, b) ? 1n : 0n, `${op}${w}`);
+        for (const a of vs) for (const b of vs.slice(0, 10)) assert.equal(f(asConcrete(w, a), asConcrete(w, b)), foldCmp(op, w, a, b) ? 1 : 0, `${op}${w}(${a}, ${b})`);
       }
       for (const op of UN) {
         if (op === 'bswap' && w % 16 !== 0) continue;
         const f = concrete.unop(op, w);
-        for (const a of vs) assert.equal(toBigInt(f(asConcrete(w, a))), foldUnary(op, w, a) & mask(w), `${op}${w}(${a})`);
+        for (const a of vs) assert.equal(f(asConcrete(w, a)), asConcrete(w, foldUnary(op, w, a) & mask(w)), `${op}${w}(${a})`);
       }
       for (const to of WIDTHS.filter((t) => t >= w)) {
         const z = concrete.zext(w, to), s = concrete.sext(w, to);
         for (const a of vs) {
-          assert.equal(toBigInt(z(asConcrete(w, a))), a, `zext ${w}->${to}`);
-          assert.equal(toBigInt(s(asConcrete(w, a))), BigInt.asUintN(to, BigInt.asIntN(w, a)), `sext ${w}->${to}`);
+          assert.equal(z(asConcrete(w, a)), asConcrete(to, a), `zext ${w}->${to}`);
+          assert.equal(s(asConcrete(w, a)), asConcrete(to, BigInt.asUintN(to, BigInt.asIntN(w, a))), `sext ${w}->${to}`);
         }
       }
       for (const lo of [0, 1, 7, Math.floor(w / 2)]) for (const ew of [1, 8, 32, 64]) {
         if (lo + ew > w) continue;
         const f = concrete.extract(lo, ew, w);
-        for (const a of vs) assert.equal(toBigInt(f(asConcrete(w, a))), (a >> BigInt(lo)) & mask(ew), `extract ${lo}+${ew} of ${w}`);
+        for (const a of vs) assert.equal(f(asConcrete(w, a)), asConcrete(ew, (a >> BigInt(lo)) & mask(ew)), `extract ${lo}+${ew} of ${w}`);
       }
       for (const lw of [1, 8, 32]) {
         if (w + lw > 128) continue;
         const f = concrete.concat(w, lw);
-        for (const a of vs.slice(0, 8)) for (const b of values(lw).slice(0, 8)) assert.equal(toBigInt(f(asConcrete(w, a), asConcrete(lw, b))), (a << BigInt(lw)) | b, `concat ${w}++${lw}`);
+        for (const a of vs.slice(0, 8)) for (const b of values(lw).slice(0, 8)) assert.equal(f(asConcrete(w, a), asConcrete(lw, b)), asConcrete(w + lw, (a << BigInt(lw)) | b), `concat ${w}++${lw}`);
       }
     }
   });
@@ -95,6 +100,11 @@ describe('concrete memory', () => {
         m.store(at, 0x0102030405060708n, 64);
         assert.equal(m.load(at, 64), 0x0102030405060708n);
         assert.equal(m.load(at, 16), littleEndian ? 0x0708 : 0x0102);
+        m.store(at, -2, 64); // the signed reading of 0xffff_ffff_ffff_fffe
+        assert.equal(m.load(at, 64), -2);
+        assert.equal(m.load(at, 8), littleEndian ? 0xfe : 0xff);
+        m.store(at, 0xffe0000000000000n, 64); // -2^53: beyond the number form
+        assert.equal(m.load(at, 64), 0xffe0000000000000n);
       }
     });
   }

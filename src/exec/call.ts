@@ -17,9 +17,12 @@ import { findFunction } from '../program/lookup.js';
 import type { Program } from '../program/program.js';
 import { SemblanceError } from '../util/errors.js';
 import type { Concrete } from './concrete.js';
-import { concrete, toBigInt } from './concrete.js';
+import { concrete, toAddress, toBigInt } from './concrete.js';
 import type { CompiledInsn, State } from './interpret.js';
 import { Compiler, Transfer } from './interpret.js';
+import type { BlockCode, BlockExit } from './jit.js';
+import { compileBlock } from './jit.js';
+import type { Pages } from './memory.js';
 import { ConcreteMemory, MemoryFault } from './memory.js';
 
 export interface Executable {
@@ -29,8 +32,10 @@ export interface Executable {
   readonly compiler: Compiler<Concrete>;
   /** Import stubs whose symbol this binary defines itself (a shared library calling its own exports through the PLT): where they lead. */
   readonly selfImports: ReadonlyMap<number, { address: number; thumb: boolean }>;
-  /** Compiled straight-line blocks by start address (×2, + 1 for Thumb). */
+  /** Straight-line blocks by start address (×2, + 1 for Thumb). */
   readonly blocks: Map<number, Block>;
+  /** The file's loadable segments as memory pages, shared (copy on first touch) by every call. */
+  readonly pages: Pages;
 }
 
 export interface CallOutcome {
@@ -66,10 +71,10 @@ export async function openExecutable(path: string): Promise<Executable> {
   for (const f of program.functions) for (const n of [f.name, ...f.aliases]) byName.set(n, { address: f.address, thumb: f.thumb });
   const selfImports = new Map<number, { address: number; thumb: boolean }>();
   for (const [stub, name] of program.imports) { const f = byName.get(name); if (f) selfImports.set(stub, f); }
-  return { image, program, lifter, compiler: new Compiler(concrete, lifter.registers), selfImports, blocks: new Map() };
+  return { image, program, lifter, compiler: new Compiler(concrete, lifter.registers), selfImports, blocks: new Map(), pages: segmentPages(image) };
 }
 
-function memoryOf(image: Image): ConcreteMemory {
+function segmentPages(image: Image): Pages {
   const mem = new ConcreteMemory({ littleEndian: image.littleEndian });
   for (const s of image.segments) {
     if (s.type !== PT_LOAD || s.memsz === 0) continue;
@@ -77,7 +82,7 @@ function memoryOf(image: Image): ConcreteMemory {
     const n = Math.min(s.filesz, s.memsz, Math.max(0, image.bytes.length - s.offset));
     if (n > 0) mem.write(s.vaddr, image.bytes.subarray(s.offset, s.offset + n));
   }
-  return mem;
+  return mem.snapshot();
 }
 
 /** Parses one `3,-7,0,12` argument vector. */
@@ -99,7 +104,7 @@ export function callFunction(exe: Executable, func: string | number, args: reado
   const word = WORD[image.arch];
   const layout = LAYOUT[word];
   const rf = lifter.registers, cc = lifter.cc;
-  const mem = memoryOf(image);
+  const mem = new ConcreteMemory({ littleEndian: image.littleEndian, base: exe.pages });
   mem.map(layout.stackTop - STACK_SIZE, STACK_SIZE);
   mem.map(layout.tls - TLS_SIZE / 2, TLS_SIZE);
 
@@ -131,7 +136,7 @@ export function callFunction(exe: Executable, func: string | number, args: reado
   for (const r of THREAD_POINTERS) if (rf.has(r)) setReg(r, BigInt(layout.tls));
 
   const state: State<Concrete> = { regs, flags, mem, target: undefined, decide: (g) => g !== 0 };
-  const result = run(exe, state, fn.address, thumb, layout.sentinel, opts.maxSteps ?? 50_000_000);
+  const result = run(exe, state, mem, fn.address, thumb, layout.sentinel, opts.maxSteps ?? 50_000_000);
   const a = [...args];
   if (result.error) return { args: a, error: result.error, steps: result.steps };
   const retLoc = rf.reg(cc.ret);
@@ -139,11 +144,25 @@ export function callFunction(exe: Executable, func: string | number, args: reado
   return { args: a, returns: BigInt.asIntN(retLoc.width, toBigInt(regs[slot]!)), steps: result.steps };
 }
 
-/** A straight-line run of compiled instructions ending at the first transfer (and its delay slot). */
+/**
+ * A straight-line run of instructions ending at the first transfer (and its delay slot), run as
+ * one compiled function (jit.ts) when it can be, else instruction by instruction through the
+ * generic interpreter: near the step limit, and for blocks that end the call (an unsupported
+ * instruction, a system call, an instruction that does not decode).
+ */
 interface Block {
-  readonly insns: readonly CompiledInsn<Concrete>[];
+  readonly insns: readonly IrInsn[];
+  /** The generic interpreter's form, made on first need. */
+  compiled?: readonly CompiledInsn<Concrete>[];
+  /** The whole block as one function; undefined when it must go instruction by instruction. */
+  readonly code: BlockCode | undefined;
   /** Why decoding stopped early, reported when execution gets there. */
   readonly stop?: string;
+  /** Where the last instruction falls through to. */
+  readonly next: number;
+  /** The block run after this one last time, and where it starts (key as in `blocks`): most transfers go where they went before. */
+  afterKey: number;
+  after: Block | undefined;
 }
 
 const MAX_BLOCK = 64;
@@ -174,35 +193,61 @@ function blockAt(exe: Executable, pc: number, thumb: boolean): Block {
     if (transfers && x.delaySlot) { pendingSlot = true; continue; }
     if (transfers || program.imports.has(a)) break;
   }
-  const block: Block = { insns: dropDeadFlags(ir).map((x) => exe.compiler.insn(x)), ...(stop ? { stop } : {}) };
+  const insns = dropDeadFlags(ir);
+  const plain = !stop && insns.length > 0 && insns.every((x) => x.status !== 'unsupported' && !x.stmts.some((st) => st.kind === 'opaque' && SYSTEM.test(st.name)));
+  const block: Block = { insns, code: plain ? compileBlock(insns, lifter.registers) : undefined, next: a, afterKey: -1, after: undefined, ...(stop ? { stop } : {}) };
   exe.blocks.set(key, block);
   return block;
 }
 
 const hexa = (a: number) => `0x${a.toString(16)}`;
 
-function run(exe: Executable, s: State<Concrete>, start: number, startThumb: boolean, sentinel: number, maxSteps: number): { steps: number; error?: string } {
+function run(exe: Executable, s: State<Concrete>, mem: ConcreteMemory, start: number, startThumb: boolean, sentinel: number, maxSteps: number): { steps: number; error?: string } {
   const { program, image } = exe;
   const arm = image.arch === 'arm';
   let pc = start, thumb = startThumb, steps = 0;
-  const toPc = (v: Concrete) => (typeof v === 'number' ? v : Number(v));
+  const exit: BlockExit = { n: 0, target: 0, trap: '' };
+  /** A compiled block is running: a fault's step count is in `exit.n`. */
+  let inBlock = false;
+  let prev: Block | undefined;
   try {
     outer: while (steps < maxSteps) {
       if (pc === sentinel) return { steps };
-      const imp = program.imports.get(pc);
-      if (imp !== undefined) {
-        // Without interposition the dynamic linker binds a stub to the binary's own definition.
-        const own = exe.selfImports.get(pc);
-        if (!own) return { steps, error: `call to import ${imp} at ${hexa(pc)}: imports are not emulated` };
-        pc = own.address;
-        thumb = own.thumb;
+      const key = pc * 2 + (thumb ? 1 : 0);
+      let b: Block;
+      // An import stub never starts a block, so a remembered successor needs no import check.
+      if (prev && prev.afterKey === key) b = prev.after!;
+      else {
+        const imp = program.imports.get(pc);
+        if (imp !== undefined) {
+          // Without interposition the dynamic linker binds a stub to the binary's own definition.
+          const own = exe.selfImports.get(pc);
+          if (!own) return { steps, error: `call to import ${imp} at ${hexa(pc)}: imports are not emulated` };
+          pc = own.address;
+          thumb = own.thumb;
+          continue;
+        }
+        b = blockAt(exe, pc, thumb);
+        if (prev) { prev.afterKey = key; prev.after = b; }
+      }
+      prev = b;
+      const n = b.insns.length;
+      if (b.code && steps + n <= maxSteps) {
+        inBlock = true;
+        const t = b.code(s.regs, s.flags, mem, exit);
+        inBlock = false;
+        steps += exit.n;
+        if (t === Transfer.Next) { pc = b.next; continue; }
+        if (t === Transfer.Trap) return { steps, error: `trap at ${hexa(b.insns[exit.n - 1]!.address)}: ${exit.trap}` };
+        let target = toAddress(exit.target);
+        if (arm) { thumb = (target & 1) === 1; target = (target & ~1) >>> 0; }
+        pc = target;
         continue;
       }
-      const b = blockAt(exe, pc, thumb);
-      const n = b.insns.length;
+      const insns = b.compiled ??= b.insns.map((x) => exe.compiler.insn(x));
       for (let k = 0; k < n; k++) {
-        if (steps >= maxSteps) { pc = b.insns[k]!.insn.address; break outer; }
-        const c = b.insns[k]!;
+        if (steps >= maxSteps) { pc = insns[k]!.insn.address; break outer; }
+        const c = insns[k]!;
         const at = c.insn.address;
         if (c.insn.status === 'unsupported') return { steps, error: `unsupported instruction ${c.insn.mnemonic} at ${hexa(at)}` };
         for (const e of c.effects) if (SYSTEM.test(e)) return { steps, error: `${e} at ${hexa(at)}: system calls are not emulated` };
@@ -210,10 +255,10 @@ function run(exe: Executable, s: State<Concrete>, start: number, startThumb: boo
         const t = c.run(s);
         if (t === Transfer.Next) continue;
         if (t === Transfer.Trap) return { steps, error: `trap at ${hexa(at)}: ${c.trapReason}` };
-        let target = toPc(s.target!);
+        let target = toAddress(s.target!);
         if (c.insn.delaySlot) {
           // The delay slot runs before the transfer takes effect.
-          const d = b.insns[k + 1];
+          const d = insns[k + 1];
           if (!d) return { steps, error: b.stop ?? `no delay slot after ${hexa(at)}` };
           steps++;
           if (d.run(s) === Transfer.Trap) return { steps, error: `trap at ${hexa(d.insn.address)}: ${d.trapReason}` };
@@ -223,11 +268,11 @@ function run(exe: Executable, s: State<Concrete>, start: number, startThumb: boo
         continue outer;
       }
       if (b.stop) return { steps, error: b.stop };
-      const last = b.insns[n - 1]!.insn;
-      pc = last.address + last.size;
+      pc = b.next;
     }
     return { steps, error: `step limit of ${maxSteps} reached at ${hexa(pc)}` };
   } catch (e) {
+    if (inBlock) steps += exit.n;
     if (e instanceof MemoryFault) return { steps, error: `${e.message} at ${hexa(pc)}` };
     throw e;
   }

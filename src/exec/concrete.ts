@@ -1,8 +1,11 @@
 /**
- * The concrete domain. Values of up to 32 bits are plain numbers in [0, 2^w). Wider values are
- * numbers while they fit in 53 bits (pointers, counters, small integers: the common case) and
- * BigInts above, always in that canonical form, so equality is `===` and the hot path stays off
- * BigInt. Every operation is chosen once per (op, width) and follows the reference semantics of
+ * The concrete domain. Every value has one canonical form, so equality is `===` and the hot path
+ * stays off BigInt:
+ * - up to 53 bits: a number in [0, 2^w) (up to 32 bits the int fast path);
+ * - 54 bits and more (64-bit registers, 128-bit vectors): a number holding the value read as a
+ *   signed w-bit integer while that fits a safe integer (|s| <= 2^53 - 1: pointers, counters and
+ *   small negative integers, the common case), else a BigInt in [0, 2^w).
+ * Every operation is chosen once per (op, width) and follows the reference semantics of
  * src/ir/build.ts (foldBinary, foldCmp), which the tests check it against at every width.
  */
 import { foldBinary, foldUnary } from '../ir/build.js';
@@ -13,35 +16,57 @@ import type { Domain } from './domain.js';
 export type Concrete = number | bigint;
 
 const small = (w: number) => w <= 32;
+/** Widths whose numbers are signed readings (they may be negative). */
+const signedForm = (w: number) => w > 53;
 /** Normalises an int32-ish result to an unsigned w-bit number. */
 const norm = (w: number): ((x: number) => number) => (w === 32 ? (x) => x >>> 0 : ((m) => (x: number) => x & m)(2 ** w - 1));
 /** Reads an unsigned w-bit number as signed. */
 const signedOf = (w: number): ((x: number) => number) => (w === 32 ? (x) => x | 0 : ((s) => (x: number) => (x << s) >> s)(32 - w));
-const big = (x: Concrete) => (typeof x === 'bigint' ? x : BigInt(x));
 const MAX = Number.MAX_SAFE_INTEGER;
 const MAXN = BigInt(MAX);
 const TWO32 = 4294967296;
-/** The canonical form of a wide value. */
-export const canon = (b: bigint): Concrete => (b <= MAXN ? Number(b) : b);
 const isNum = (x: Concrete): x is number => typeof x === 'number';
+/** Whether a number is in the safe range of a signed-form width. */
+const safe = (r: number) => r >= -MAX && r <= MAX;
 
-/** Bitwise operations on two safe numbers, by 32-bit halves. */
-function halves(f: (x: number, y: number) => number): (a: number, b: number) => number {
-  return (a, b) => (f(Math.floor(a / TWO32), Math.floor(b / TWO32)) >>> 0) * TWO32 + (f(a >>> 0, b >>> 0) >>> 0);
+/** The canonical w-bit value of an unsigned BigInt in [0, 2^w). */
+export function canonOf(w: number): (b: bigint) => Concrete {
+  if (!signedForm(w)) return (b) => Number(b);
+  const W = 1n << BigInt(w), top = W - MAXN;
+  return (b) => (b <= MAXN ? Number(b) : b >= top ? Number(b - W) : b);
 }
 
-/** Fast paths for 64-bit operations on safe numbers; undefined means only the general path. */
-function wideFast(op: BinOp): ((a: number, b: number) => number | undefined) | undefined {
+/** A w-bit value as an unsigned BigInt in [0, 2^w). */
+function unsignedOf(w: number): (x: Concrete) => bigint {
+  const W = 1n << BigInt(w);
+  return (x) => (typeof x === 'bigint' ? x : x < 0 ? BigInt(x) + W : BigInt(x));
+}
+
+/** Fast paths for signed-form operations on two numbers; undefined means only the general path. */
+function wideFast(op: BinOp, w: number): ((a: number, b: number) => number | undefined) | undefined {
+  // Numbers are the exact signed values, so add/sub/mul are exact while the result stays safe.
+  const bits = (f: (x: number, y: number) => number) => (a: number, b: number) => {
+    const r = f(Math.floor(a / TWO32), Math.floor(b / TWO32)) * TWO32 + (f(a >>> 0, b >>> 0) >>> 0);
+    return r >= -MAX ? r : undefined;
+  };
   switch (op) {
-    case 'add': return (a, b) => { const r = a + b; return r <= MAX ? r : undefined; };
-    case 'sub': return (a, b) => { const r = a - b; return r >= 0 ? r : undefined; };
-    case 'mul': return (a, b) => { const r = a * b; return r <= MAX ? r : undefined; };
-    case 'and': { const f = halves((x, y) => x & y); return f; }
-    case 'or': { const f = halves((x, y) => x | y); return f; }
-    case 'xor': { const f = halves((x, y) => x ^ y); return f; }
-    case 'shl': return (a, b) => { if (b >= 64) return 0; const r = a * 2 ** b; return r <= MAX ? r : undefined; };
-    // A safe number is non-negative as a 64-bit signed value, so ashr is lshr.
-    case 'lshr': case 'ashr': return (a, b) => (b >= 64 ? 0 : Math.floor(a / 2 ** b));
+    case 'add': return (a, b) => { const r = a + b; return safe(r) ? r : undefined; };
+    case 'sub': return (a, b) => { const r = a - b; return safe(r) ? r : undefined; };
+    case 'mul': return (a, b) => { const r = a * b + 0; return safe(r) ? r : undefined; }; // + 0: never -0
+    // Halves of a number in the safe range: high in [-2^21, 2^21), so int32 bit operations are exact.
+    case 'and': return bits((x, y) => x & y);
+    case 'or': return bits((x, y) => x | y);
+    case 'xor': return bits((x, y) => x ^ y);
+    case 'shl': return (a, b) => { if (b < 0 || b >= w) return 0; const r = a * 2 ** b; return safe(r) ? r : undefined; };
+    // The unsigned value of a negative a is 2^w + a; 2^w / 2^b is exact.
+    case 'lshr': return (a, b) => {
+      if (b < 0 || b >= w) return 0;
+      const q = Math.floor(a / 2 ** b);
+      if (a >= 0) return q;
+      const r = 2 ** (w - b) + q;
+      return r <= MAX ? r : undefined;
+    };
+    case 'ashr': return (a, b) => (b < 0 || b >= w ? (a < 0 ? -1 : 0) : Math.floor(a / 2 ** b));
     default: return undefined;
   }
 }
@@ -96,23 +121,32 @@ function opaqueHash(name: string, args: readonly Concrete[]): bigint {
   let h = 0xcbf29ce484222325n;
   const mix = (b: bigint) => { h = BigInt.asUintN(64, (h ^ b) * 0x100000001b3n); };
   for (let i = 0; i < name.length; i++) mix(BigInt(name.charCodeAt(i)));
-  for (const a of args) mix(big(a));
+  for (const a of args) mix(BigInt(a));
   return h;
 }
 
+/** The signed reading of a w-bit number (w <= 53) as a number. */
+const signedNumber = (w: number) => { const half = 2 ** (w - 1), W = 2 ** w; return (x: number) => (x < half ? x : x - W); };
+
 export const concrete: Domain<Concrete> = {
   name: 'concrete',
-  constant: (w, v) => (small(w) ? Number(v) : canon(v)),
+  constant: (w, v) => (small(w) ? Number(v) : canonOf(w)(v)),
   unop(op, w) {
     if (small(w)) return smallUnop(op, w) as (x: Concrete) => Concrete;
-    const m = mask(w);
-    return (x) => canon(foldUnary(op, w, big(x)) & m);
+    const m = mask(w), U = unsignedOf(w), C = canonOf(w);
+    const general = (x: Concrete) => C(foldUnary(op, w, U(x)) & m);
+    if (!signedForm(w)) return general;
+    switch (op) {
+      case 'not': return (x) => (isNum(x) && x < MAX ? -x - 1 : general(x));
+      case 'neg': return (x) => (isNum(x) ? 0 - x : general(x));
+      default: return general;
+    }
   },
   binop(op, w) {
     if (small(w)) return smallBinop(op, w) as (a: Concrete, b: Concrete) => Concrete;
-    const m = mask(w);
-    const general = (a: Concrete, b: Concrete) => canon(foldBinary(op, w, big(a), big(b)) & m);
-    const fast = w === 64 ? wideFast(op) : undefined;
+    const m = mask(w), U = unsignedOf(w), C = canonOf(w);
+    const general = (a: Concrete, b: Concrete) => C(foldBinary(op, w, U(a), U(b)) & m);
+    const fast = signedForm(w) ? wideFast(op, w) : undefined;
     if (!fast) return general;
     return (a, b) => {
       if (isNum(a) && isNum(b)) { const r = fast(a, b); if (r !== undefined) return r; }
@@ -121,53 +155,93 @@ export const concrete: Domain<Concrete> = {
   },
   cmp(op, w) {
     if (small(w)) return smallCmp(op, w) as (a: Concrete, b: Concrete) => Concrete;
-    // Canonical values: equal exactly when ===; number/BigInt order compares across types.
+    const U = unsignedOf(w);
+    const S = (x: Concrete) => BigInt.asIntN(w, U(x));
+    // Canonical values: equal exactly when ===.
     switch (op) {
       case 'eq': return (a, b) => (a === b ? 1 : 0);
       case 'ne': return (a, b) => (a !== b ? 1 : 0);
-      case 'ult': return (a, b) => (a < b ? 1 : 0);
-      case 'ule': return (a, b) => (a <= b ? 1 : 0);
-      case 'slt': return (a, b) => (w >= 54 && isNum(a) && isNum(b) ? (a < b ? 1 : 0) : BigInt.asIntN(w, big(a)) < BigInt.asIntN(w, big(b)) ? 1 : 0);
-      case 'sle': return (a, b) => (w >= 54 && isNum(a) && isNum(b) ? (a <= b ? 1 : 0) : BigInt.asIntN(w, big(a)) <= BigInt.asIntN(w, big(b)) ? 1 : 0);
+      default: break;
+    }
+    if (!signedForm(w)) {
+      // Unsigned numbers: ordered as they are.
+      switch (op) {
+        case 'ult': return (a, b) => (a < b ? 1 : 0);
+        case 'ule': return (a, b) => (a <= b ? 1 : 0);
+        case 'slt': return (a, b) => (S(a) < S(b) ? 1 : 0);
+        case 'sle': return (a, b) => (S(a) <= S(b) ? 1 : 0);
+      }
+    }
+    // Signed readings: ordered as signed values; unsigned, a negative number is above the others.
+    switch (op) {
+      case 'ult': return (a, b) => (isNum(a) && isNum(b) ? ((a < 0) === (b < 0) ? a < b : a >= 0) : U(a) < U(b)) ? 1 : 0;
+      case 'ule': return (a, b) => (isNum(a) && isNum(b) ? ((a < 0) === (b < 0) ? a <= b : a >= 0) : U(a) <= U(b)) ? 1 : 0;
+      case 'slt': return (a, b) => (isNum(a) && isNum(b) ? a < b : S(a) < S(b)) ? 1 : 0;
+      case 'sle': return (a, b) => (isNum(a) && isNum(b) ? a <= b : S(a) <= S(b)) ? 1 : 0;
     }
   },
   zext(from, to) {
-    return (x) => x;
+    if (!signedForm(from) || to === from) return (x) => x;
+    // A negative signed reading is 2^from + x unsigned: above 2^53 at any wider width.
+    const U = unsignedOf(from), C = canonOf(to);
+    return (x) => (isNum(x) && x >= 0 ? x : C(U(x)));
   },
   sext(from, to) {
     if (small(to)) { const sg = signedOf(from), n = norm(to); return (x) => n(sg(x as number)); }
-    if (small(from)) { const sg = signedOf(from); return (x) => { const v = sg(x as number); return v >= 0 ? v : canon(BigInt.asUintN(to, BigInt(v))); }; }
-    return (x) => (isNum(x) && from >= 54 ? x : canon(BigInt.asUintN(to, BigInt.asIntN(from, big(x)))));
+    if (!signedForm(from)) {
+      const s = signedNumber(from);
+      if (signedForm(to)) return (x) => s(x as number);
+      const T = 2 ** to;
+      return (x) => { const v = s(x as number); return v >= 0 ? v : v + T; };
+    }
+    // A signed reading keeps its value; BigInts are re-read at the new width.
+    const U = unsignedOf(from), C = canonOf(to);
+    return (x) => (isNum(x) ? x : C(BigInt.asUintN(to, BigInt.asIntN(from, U(x)))));
   },
   extract(lo, w, from) {
     if (small(from)) {
       const n = norm(w);
       return lo === 0 ? (x) => n(x as number) : (x) => n((x as number) >>> lo);
     }
-    const m = mask(w), L = BigInt(lo);
+    const m = mask(w), L = BigInt(lo), U = unsignedOf(from);
     if (small(w)) {
-      const p = 2 ** lo, q = 2 ** w;
-      return (x) => (isNum(x) ? Math.floor(x / p) % q : Number((x >> L) & m));
+      // Floor division by a power of two is an exact arithmetic shift; n() takes it mod 2^w.
+      const p = 2 ** lo, n = norm(w);
+      return (x) => (isNum(x) ? n(Math.floor(x / p)) : Number((x >> L) & m));
     }
-    return (x) => canon((big(x) >> L) & m);
+    const C = canonOf(w);
+    return (x) => C((U(x) >> L) & m);
   },
   concat(hw, lw) {
-    if (small(hw + lw)) { const f = 2 ** lw; return (hi, lo) => (hi as number) * f + (lo as number); }
-    const L = BigInt(lw), f = 2 ** lw;
+    const w = hw + lw;
+    if (small(w)) { const f = 2 ** lw; return (hi, lo) => (hi as number) * f + (lo as number); }
+    const L = BigInt(lw), f = 2 ** lw, C = canonOf(w), UH = unsignedOf(hw), UL = unsignedOf(lw);
+    const general = (hi: Concrete, lo: Concrete) => C((UH(hi) << L) | UL(lo));
+    if (lw > 53) return general;
+    // The result's sign is hi's top bit: hi read as signed at its width.
+    const sh = signedForm(w) && !signedForm(hw) ? signedNumber(hw) : (x: number) => x;
     return (hi, lo) => {
-      if (isNum(hi) && isNum(lo) && lw <= 53) { const r = hi * f + lo; if (r <= MAX) return r; }
-      return canon((big(hi) << L) | big(lo));
+      if (isNum(hi) && isNum(lo)) { const r = sh(hi) * f + lo; if (safe(r)) return r; }
+      return general(hi, lo);
     };
   },
   ite: () => (c, t, e) => (c ? t : e),
   opaque(name, w) {
-    const m = mask(w);
-    return (args) => { const h = opaqueHash(name, args) & m; return small(w) ? Number(h) : canon(h); };
+    const m = mask(w), C = small(w) ? (b: bigint) => Number(b) : canonOf(w);
+    return (args) => C(opaqueHash(name, args) & m);
   },
   truth: (c) => c !== 0,
 };
 
-/** A concrete value as a BigInt of its width (for results and tests). */
-export function toBigInt(v: Concrete): bigint {
-  return big(v);
+/**
+ * A concrete value as a BigInt: unsigned in [0, 2^width) when the width is given, else the
+ * number's own value (a signed reading stays negative; BigInt.asIntN/asUintN read it either way).
+ */
+export function toBigInt(v: Concrete, width?: number): bigint {
+  return width === undefined ? BigInt(v) : unsignedOf(width)(v);
+}
+
+/** A concrete word used as an address or a jump target: its unsigned value as a number (rounded above 2^53). */
+export function toAddress(v: Concrete): number {
+  return typeof v === 'bigint' ? Number(v) : v < 0 ? v + 2 ** 64 : v;
 }

@@ -37,6 +37,20 @@ export interface CompiledInsn<V> {
 
 type Ev<V> = (s: State<V>) => V;
 
+/** A function merging a `width`-bit value at bit `shift` into a `full`-bit slot value (a sub-register write). */
+export function subRegisterMerge<V>(d: Domain<V>, shift: number, width: number, full: number): (old: V, v: V) => V {
+  const top = shift + width, hiW = full - top;
+  const hi = hiW > 0 ? d.extract(top, hiW, full) : undefined;
+  const lo = shift > 0 ? d.extract(0, shift, full) : undefined;
+  const c1 = hi ? d.concat(hiW, width) : undefined;
+  const c2 = lo ? d.concat(full - shift, shift) : undefined;
+  return (old, v) => {
+    let x = c1 ? c1(hi!(old), v) : v;
+    if (c2) x = c2(x, lo!(old));
+    return x;
+  };
+}
+
 export class Compiler<V> {
   constructor(private readonly d: Domain<V>, private readonly rf: RegisterFile) {}
 
@@ -56,19 +70,7 @@ export class Compiler<V> {
     const { slot, shift } = this.rf.slotOf(loc);
     const full = this.rf.slots[slot]!.width;
     if (shift === 0 && loc.width === full) return { slot, flag: false, merge: undefined };
-    const d = this.d, top = shift + loc.width;
-    const hiW = full - top;
-    const hi = hiW > 0 ? d.extract(top, hiW, full) : undefined;
-    const lo = shift > 0 ? d.extract(0, shift, full) : undefined;
-    const c1 = hi ? d.concat(hiW, loc.width) : undefined;
-    const c2 = lo ? d.concat(full - shift, shift) : undefined;
-    return {
-      slot, flag: false, merge: (old, v) => {
-        let x = c1 ? c1(hi!(old), v) : v;
-        if (c2) x = c2(x, lo!(old));
-        return x;
-      },
-    };
+    return { slot, flag: false, merge: subRegisterMerge(this.d, shift, loc.width, full) };
   }
 
   expr(e: Expr): Ev<V> {
@@ -132,23 +134,23 @@ export class Compiler<V> {
         }
         if (taken?.kind === Transfer.Trap) { compiled.trapReason = taken.reason; return Transfer.Trap; }
         // Evaluate everything on the pre-state, then apply.
+        // A guard the domain decides comes first: operands of a statement that does not happen are
+        // not evaluated (a load there could fault).
         for (let i = 0; i < nw; i++) {
           const w = writes[i]!;
-          let v = w.value(s);
-          if (w.guard) { const gv = w.guard(s); const k = d.truth(gv); v = k === undefined ? w.ite(gv, v, w.read(s)) : k ? v : w.read(s); }
-          wv[i] = v;
+          if (!w.guard) { wv[i] = w.value(s); continue; }
+          const gv = w.guard(s), k = d.truth(gv);
+          wv[i] = k === undefined ? w.ite(gv, w.value(s), w.read(s)) : k ? w.value(s) : w.read(s);
         }
         for (let i = 0; i < ns; i++) {
           const st = stores[i]!;
+          const gv = st.guard ? st.guard(s) : undefined;
+          const k = gv === undefined ? true : d.truth(gv);
+          sg[i] = k !== false;
+          if (k === false) continue;
           sa[i] = st.addr(s);
-          let v = st.value(s);
-          sg[i] = true;
-          if (st.guard) {
-            const gv = st.guard(s); const k = d.truth(gv);
-            if (k === undefined) v = st.ite(gv, v, s.mem.load(sa[i]!, st.width));
-            else sg[i] = k;
-          }
-          sv[i] = v;
+          const v = st.value(s);
+          sv[i] = k === undefined ? st.ite(gv!, v, s.mem.load(sa[i]!, st.width)) : v;
         }
         for (let i = 0; i < nw; i++) {
           const w = writes[i]!;
