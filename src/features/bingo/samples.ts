@@ -103,11 +103,23 @@ export async function signTrace(trace: PartialTrace, solver: PathSolver | undefi
   }
   let usedSolver = false;
   if (rows.length < MIN_ROWS && !constant && solver) {
-    const res = await solver.solve(trace.constraint, inputs, MAX_MODELS);
+    const res = await solver.solve(trace.constraint, inputs, 1);
     if (res.status === 'unsat') return { status: 'infeasible' };
     if (res.status === 'sat') {
       usedSolver = true;
-      rows = res.models.map((m, k) => ({ id: 100 + k, values: m.map((v, j) => truncate(v, inputs[j]!.width)) }));
+      // Z3's model depends on its history (which queries came before), so it only seeds the rows:
+      // it is moved to a canonical one (every input, in canonical order, takes the first preferred
+      // value that keeps the constraint true), and up to N = 3 rows are derived from that by
+      // starting the preferences further along. Signatures then do not depend on analysis order.
+      const seen = new Set<string>();
+      rows = [];
+      const z3 = res.models[0]!.map((v, j) => truncate(v, inputs[j]!.width));
+      const base = canonicalModel(ev, trace.constraint, inputs, canonicalModel(ev, trace.constraint, inputs, z3, 0), 0);
+      for (let k = 0; k < MAX_MODELS; k++) {
+        const values = k === 0 ? base : canonicalModel(ev, trace.constraint, inputs, base, k);
+        const key = values.join(',');
+        if (!seen.has(key)) { seen.add(key); rows.push({ id: 100 + rows.length, values }); }
+      }
     }
   }
   if (rows.length === 0) rows = Array.from({ length: SAMPLE_ROWS }, (_, r) => ({ id: r, values: [...rowValues(r)] }));
@@ -130,22 +142,46 @@ export async function signTrace(trace: PartialTrace, solver: PathSolver | undefi
 }
 
 const GUIDED_ROWS = 16;
+const PREFERRED = [0n, 1n, -1n, 2n, 4n, 8n, 16n, 0x7fn, 0x80n, 0xffn, 0x7fffffffn, -0x80000000n];
+
+/** A satisfying assignment moved, input by input, to preferred values while the constraint holds. */
+function canonicalModel(ev: SymEvaluator, constraint: Sym, inputs: readonly Sym[], model: readonly Concrete[], skip: number): Concrete[] {
+  const values = [...model];
+  const consts = new Set<bigint>();
+  for (const c of constantsOf(constraint)) for (const v of [c, -c, c + 1n, c - 1n]) consts.add(v);
+  const prefs = [...PREFERRED, ...[...consts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))].slice(skip);
+  for (let j = 0; j < inputs.length; j++) {
+    const keep = values[j]!;
+    for (const p of prefs) {
+      const v = truncate(p, inputs[j]!.width);
+      if (v === keep) break;
+      values[j] = v;
+      ev.run(values);
+      if (ev.value(constraint) !== 0) break;
+      values[j] = keep;
+    }
+  }
+  return values;
+}
+
+function constantsOf(root: Sym): bigint[] {
+  const out: bigint[] = [];
+  const seen = new Set<number>();
+  const stack = [root];
+  while (stack.length && out.length < 16) {
+    const x = stack.pop()!;
+    if (seen.has(x.id)) continue;
+    seen.add(x.id);
+    if (x.kind === 'const' && x.width > 1) out.push(BigInt.asIntN(x.width, x.value));
+    stack.push(...argsOf(x));
+  }
+  return out;
+}
 
 /** Assignments drawn from the constants a constraint compares with (c, -c, c ± 1, 0). */
 function guidedRows(constraint: Sym, inputs: readonly Sym[]): Concrete[][] {
   const consts = new Set<bigint>([0n]);
-  const seen = new Set<number>();
-  const stack = [constraint];
-  while (stack.length && consts.size < 24) {
-    const x = stack.pop()!;
-    if (seen.has(x.id)) continue;
-    seen.add(x.id);
-    if (x.kind === 'const' && x.width > 1) {
-      const v = BigInt.asIntN(x.width, x.value);
-      for (const c of [v, -v, v + 1n, v - 1n]) consts.add(c);
-    }
-    stack.push(...argsOf(x));
-  }
+  for (const v of constantsOf(constraint)) for (const c of [v, -v, v + 1n, v - 1n]) consts.add(c);
   const ks = [...consts];
   const rows: Concrete[][] = [];
   // Rows where every input is the same value satisfy x == y, x - y == 0 and x == 0 alike.
