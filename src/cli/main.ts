@@ -2,6 +2,7 @@
 /** The `semblance` command. The only layer (with the server) that prints or exits. */
 import { SemblanceError } from '../util/errors.js';
 import { parseArgs } from './args.js';
+import { datasetCommand, DATASET_VALUED } from './dataset.js';
 import { execCommand } from './exec.js';
 import { showCommand } from './show.js';
 import { statsCommand } from './stats.js';
@@ -14,7 +15,9 @@ commands:
   show BIN:FUNC --ir        the function's IR, instruction by instruction
   stats BIN… [--json]       how many instructions lift with full semantics, opaque, unsupported
   exec BIN:FUNC ARGS…       call FUNC in the interpreter once per ARGS (comma-separated integers,
-       [--json] [--max-steps N]   e.g. 3,-7,0,12) and print the return values`;
+       [--json] [--max-steps N]   e.g. 3,-7,0,12) and print the return values
+  dataset build --out DIR   build the benchmark corpus from Debian sources (docs/CORPUS.md)
+       [--projects P,…] [--archs A,…] [--opts O,…] [--compilers C,…] [--cache DIR] [--jobs N]`;
 
 // A closed pipe (`semblance show BIN | head`) is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); });
@@ -22,7 +25,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const io = { out: (line: string) => process.stdout.write(line + '\n') };
-  const args = parseArgs(rest, ['max-steps']);
+  const args = parseArgs(rest, ['max-steps', ...DATASET_VALUED]);
   const json = args.flags.has('json');
   switch (command) {
     case 'show':
@@ -35,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
       const ms = args.flags.get('max-steps');
       return execCommand(args.positional, json, typeof ms === 'string' ? ms : undefined, io);
     }
+    case 'dataset':
+      return datasetCommand(args, (line) => process.stderr.write(line + '\n'));
     case undefined: case 'help': case '--help': case '-h':
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 2 : 0;
