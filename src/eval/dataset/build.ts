@@ -19,7 +19,7 @@ import { BuildStepError, compileVariant } from './compile.js';
 import { binaryManifest } from './manifest.js';
 import type { ProjectRecipe } from './recipe.js';
 import { RECIPES, recipe as findRecipe } from './recipes/index.js';
-import { SourceCache } from './sources.js';
+import { prepareTree, SourceCache } from './sources.js';
 import { toolchain, variantName, type Toolchain } from './targets.js';
 
 const run = promisify(execFile);
@@ -133,7 +133,11 @@ export async function buildDataset(options: DatasetOptions, progress: (line: str
   const trees = new Map<string, string | Error>();
   for (const p of new Set(todo.map((v) => v.project))) {
     if (!cache.cached(p.sourcePackage, p.version)) progress(`fetching ${p.sourcePackage} ${p.version} (apt-get source)`);
-    trees.set(p.name, await cache.fetch(p.sourcePackage, p.version).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+    const tree = await cache.fetch(p.sourcePackage, p.version).then(async (t) => {
+      await prepareTree(t, p.prepare ?? [], () => progress(`preparing ${p.name}: ${(p.prepare ?? []).map((c) => c.join(' ')).join('; ')}`));
+      return t;
+    }, (e: unknown) => e);
+    trees.set(p.name, tree instanceof Error || typeof tree === 'string' ? tree : new Error(String(tree)));
   }
 
   let built = 0, failed = 0, next = 0;

@@ -5,6 +5,7 @@
  * Unpacked trees are cached by package and version; a cached tree costs no network access.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -164,6 +165,24 @@ export class SourceCache {
     ].flatMap((o) => ['-o', o]);
     await run('apt-get', ['-qq', ...options, ...args], { cwd, maxBuffer: 64 << 20, env: { ...process.env, LC_ALL: 'C' } });
   }
+}
+
+/**
+ * Runs a recipe's `prepare` commands once in its tree; a marker holding their hash makes later
+ * calls free. A failure leaves no marker, so the next run tries again.
+ */
+export async function prepareTree(tree: string, commands: readonly (readonly string[])[], onRun: () => void = () => {}): Promise<void> {
+  if (commands.length === 0) return;
+  const marker = join(tree, '.semblance-prepared');
+  const hash = createHash('sha256').update(JSON.stringify(commands)).digest('hex');
+  if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === hash) return;
+  onRun();
+  for (const [program, ...args] of commands) {
+    await run(program!, args, { cwd: tree, maxBuffer: 256 << 20, env: { ...process.env, LC_ALL: 'C', SOURCE_DATE_EPOCH: '0' } }).catch((e: unknown) => {
+      throw new SemblanceError('io', `preparing ${tree}: ${[program, ...args].join(' ')} failed: ${lastLine(e)}`);
+    });
+  }
+  writeFileSync(marker, hash + '\n');
 }
 
 function lastLine(e: unknown): string {

@@ -3,9 +3,10 @@ import type { ProjectRecipe } from '../recipe.js';
 import { bzip2 } from './bzip2.js';
 import { libmicrohttpd } from './libmicrohttpd.js';
 import { libtomcrypt } from './libtomcrypt.js';
+import { sqlite3 } from './sqlite3.js';
 import { zlib } from './zlib.js';
 
-export const RECIPES: readonly ProjectRecipe[] = [zlib, libmicrohttpd, libtomcrypt, bzip2];
+export const RECIPES: readonly ProjectRecipe[] = [zlib, libmicrohttpd, libtomcrypt, bzip2, sqlite3];
 
 /** Built when `--projects` is omitted: small enough for minutes on two cores (docs/CORPUS.md). */
 export const DEFAULT_PROJECTS: readonly string[] = ['zlib', 'libmicrohttpd'];
