@@ -5,8 +5,9 @@
  * variants side by side.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { loadElf } from '../../binfmt/elf.js';
 import { promisify } from 'node:util';
 import type { OptLevel } from '../corpus.js';
 import type { BinaryRecipe, ProjectRecipe } from './recipe.js';
@@ -65,17 +66,13 @@ function walk(dir: string, deep: boolean): string[] {
 }
 
 export async function compileVariant(job: CompileJob): Promise<CompiledBinary[]> {
+  if (job.recipe.configure) return configureVariant(job);
   const { recipe, sourceRoot, toolchain, opt, dir } = job;
   const gen = join(dir, 'gen');
   mkdirSync(gen, { recursive: true });
   for (const [name, text] of Object.entries(recipe.generated ?? {})) writeFileSync(join(gen, name), text);
   const subst = (s: string) => s.replaceAll('{src}', sourceRoot).replaceAll('{gen}', gen);
-  // Debug info names the tree as /usr/src/<package>, whatever the cache folder: builds agree byte for byte.
-  const common = [
-    ...toolchain.targetFlags, `-${opt}`, '-g', '-w',
-    `-ffile-prefix-map=${sourceRoot}=/usr/src/${recipe.sourcePackage}`, `-ffile-prefix-map=${gen}=/usr/src/${recipe.sourcePackage}/semblance-gen`,
-    `-I${gen}`,
-  ];
+  const common = [...toolchain.targetFlags, `-${opt}`, '-g', '-w', ...prefixMaps(recipe, sourceRoot, gen), `-I${gen}`];
   const out: CompiledBinary[] = [];
   for (const bin of recipe.binaries) {
     job.onStep?.(bin.name);
@@ -105,6 +102,57 @@ export async function compileVariant(job: CompileJob): Promise<CompiledBinary[]>
     out.push({ recipe: bin, debug, stripped, objects });
   }
   return out;
+}
+
+/** Debug info names the tree as /usr/src/<package>, wherever the cache is: builds agree byte for byte. */
+function prefixMaps(recipe: ProjectRecipe, sourceRoot: string, other: string): string[] {
+  return [`-ffile-prefix-map=${sourceRoot}=/usr/src/${recipe.sourcePackage}`, `-ffile-prefix-map=${other}=/usr/src/${recipe.sourcePackage}/semblance-build`];
+}
+
+/**
+ * The project's own build: `configure --host=<triple> CC=… CFLAGS=…` in a build folder outside
+ * the (shared, untouched) source tree, then `make`. Every object file make leaves is a project
+ * object; its source path is its folder in the build tree plus the STT_FILE name it records.
+ */
+async function configureVariant(job: CompileJob): Promise<CompiledBinary[]> {
+  const { recipe, sourceRoot, toolchain, opt, dir } = job;
+  const cfg = recipe.configure!;
+  const build = join(dir, 'obj');
+  mkdirSync(build, { recursive: true });
+  const cflags = [`-${opt}`, '-g', '-w', ...prefixMaps(recipe, sourceRoot, build), ...recipe.cflags];
+  job.onStep?.('configure');
+  await step('configure', join(sourceRoot, 'configure'), [
+    `--host=${toolchain.triple}`, `CC=${[toolchain.cc, ...toolchain.targetFlags].join(' ')}`, `CFLAGS=${cflags.join(' ')}`, ...cfg.args,
+  ], build);
+  for (const args of cfg.make) {
+    job.onStep?.(`make ${args.join(' ')}`);
+    await step(`make ${args.join(' ')}`, 'make', [...args], build);
+  }
+  const objects = findObjects(build).map((object) => {
+    const file = loadElf(object).symbols.find((s) => s.type === 'file')?.name;
+    const source = relative(build, join(dirname(object), file ?? basename(object).replace(/\.o$/, '.c')));
+    return { source, object };
+  });
+  mkdirSync(join(dir, 'debug'), { recursive: true });
+  mkdirSync(join(dir, 'stripped'), { recursive: true });
+  const out: CompiledBinary[] = [];
+  for (const bin of recipe.binaries) {
+    if (!bin.built) throw new BuildStepError(bin.name, 'a configure recipe must say where make leaves the binary (built)');
+    const debug = join(dir, 'debug', bin.name);
+    const stripped = join(dir, 'stripped', bin.name);
+    try {
+      copyFileSync(join(build, bin.built), debug);
+    } catch {
+      throw new BuildStepError(`make ${bin.name}`, `make left no ${bin.built}`);
+    }
+    await step(`strip ${bin.name}`, toolchain.strip, ['--strip-all', '-o', stripped, debug], dir);
+    out.push({ recipe: bin, debug, stripped, objects });
+  }
+  return out;
+}
+
+function findObjects(dir: string): string[] {
+  return walk(dir, true).filter((f) => f.endsWith('.o'));
 }
 
 async function step(what: string, program: string, args: string[], cwd: string): Promise<void> {

@@ -48,7 +48,7 @@ interface Candidate {
 export async function binaryManifest(project: string, bin: CompiledBinary, paths: { debug: string; stripped: string }): Promise<BinaryManifest> {
   const objects = bin.objects.map((o) => ({ source: o.source, image: loadElf(o.object) }));
   // What the project's objects define: locals by (object file name, symbol), globals by symbol.
-  const globals = new Map<string, string>();
+  const globals = new Map<string, string[]>();
   const localsByBase = new Map<string, Map<string, string>>();
   for (const { source, image } of objects) {
     for (const s of image.symbols) {
@@ -57,11 +57,17 @@ export async function binaryManifest(project: string, bin: CompiledBinary, paths
         const byName = localsByBase.get(basename(source)) ?? new Map<string, string>();
         byName.set(s.name, source);
         localsByBase.set(basename(source), byName);
-      } else globals.set(s.name, source);
+      } else globals.set(s.name, [...(globals.get(s.name) ?? []), source]);
     }
   }
 
   const image = loadElf(bin.debug);
+  // Where several objects define a global (each program's `main`), the one linked into this binary.
+  const linkedFiles = new Set(image.symbols.filter((s) => s.type === 'file').map((s) => basename(s.name)));
+  const definer = (name: string) => {
+    const all = globals.get(name) ?? [];
+    return all.find((src) => linkedFiles.has(basename(src))) ?? all[0];
+  };
   const found: Candidate[] = [];
   let file: string | undefined;
   for (const s of image.symbols) {
@@ -70,7 +76,7 @@ export async function binaryManifest(project: string, bin: CompiledBinary, paths
     if (s.type !== 'func' || s.size === 0 || s.sectionIndex === 0 || !inCode(image, s) || NOT_PROJECT.test(s.name) || COLD.test(s.name)) continue;
     // Hidden globals are local in the linked file but global in their object: they are not static.
     const staticFile = s.bind === 'local' && file !== undefined ? localsByBase.get(basename(file))?.get(s.name) : undefined;
-    const sourceFile = staticFile ?? globals.get(s.name);
+    const sourceFile = staticFile ?? definer(s.name);
     if (sourceFile !== undefined) found.push({ symbol: s, sourceFile, isStatic: staticFile !== undefined });
   }
 

@@ -23,8 +23,21 @@ export interface ProjectRecipe {
    * target: it is shared by every variant.
    */
   readonly prepare?: readonly (readonly string[])[];
+  /**
+   * Build with the project's own `configure` and `make` instead of compiling `sources` directly:
+   * for GNU projects whose gnulib config.h is too large to write by hand. Slower (configure runs
+   * once per variant), so such projects stay out of the default set.
+   */
+  readonly configure?: ConfigureRecipe;
   /** In build order: a program may link a library listed before it. */
   readonly binaries: readonly BinaryRecipe[];
+}
+
+export interface ConfigureRecipe {
+  /** configure's arguments besides `--host`, `CC` and `CFLAGS`. */
+  readonly args: readonly string[];
+  /** `make` runs, in order, by their arguments (`['-C', 'lib']`). */
+  readonly make: readonly (readonly string[])[];
 }
 
 export interface BinaryRecipe {
@@ -36,6 +49,8 @@ export interface BinaryRecipe {
    * `dir/*.c` those directly in it; `!path` drops a file the patterns took.
    */
   readonly sources: readonly string[];
+  /** With `configure`: where make leaves the binary, relative to the build folder (`sources` is then empty). */
+  readonly built?: string;
   readonly cflags?: readonly string[];
   /** Libraries of this project (earlier binaries) the binary links against. */
   readonly linkWith?: readonly string[];

@@ -49,6 +49,7 @@ export function isCompiler(s: string): s is Compiler {
 
 /** A compiler invocation for one target: the program and the flags that select the target. */
 export interface Toolchain {
+  readonly triple: string;
   readonly cc: string;
   readonly targetFlags: readonly string[];
   readonly strip: string;
@@ -65,11 +66,11 @@ export function toolchain(compiler: Compiler, arch: CorpusArch, which: (program:
     case 'gcc': {
       // The native compiler serves x86_64 where no triple-named one is installed.
       const cc = !which(`${t.triple}-gcc`) && arch === 'x86_64' ? 'gcc' : `${t.triple}-gcc`;
-      return { cc, targetFlags: t.flags.gcc, strip };
+      return { triple: t.triple, cc, targetFlags: t.flags.gcc, strip };
     }
     case 'clang': {
       const cc = which('clang-14') ? 'clang-14' : 'clang';
-      return { cc, targetFlags: [`--target=${t.triple}`, ...t.flags.clang], strip };
+      return { triple: t.triple, cc, targetFlags: [`--target=${t.triple}`, ...t.flags.clang], strip };
     }
   }
 }
