@@ -8,5 +8,6 @@ export const coreutils = gnuProject({
   name: 'coreutils',
   version: '9.1-1',
   programs: Object.fromEntries(PROGRAMS.map((p) => [p, `src/${p}`])),
-  make: [PROGRAMS.map((p) => `src/${p}`)],
+  // Naming programs skips automake's BUILT_SOURCES (gnulib's replacement headers): make them first.
+  make: [['--eval=.SECONDEXPANSION:', '--eval=semblance-built-sources: $$(BUILT_SOURCES)', 'semblance-built-sources'], PROGRAMS.map((p) => `src/${p}`)],
 });
