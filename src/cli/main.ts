@@ -2,6 +2,7 @@
 /** The `semblance` command. The only layer (with the server) that prints or exits. */
 import { SemblanceError } from '../util/errors.js';
 import { parseArgs } from './args.js';
+import { datasetCommand, DATASET_VALUED } from './dataset.js';
 import { evalCommand } from './eval.js';
 import { execCommand } from './exec.js';
 import { showCommand } from './show.js';
@@ -26,7 +27,9 @@ commands:
                             rank the database's functions against one function, with evidence
   eval --corpus DIR         accuracy of similarity methods on a corpus (docs/BENCHMARKS.md):
        [--task XO|XC|XA|XA+XO|XM|O2-O3|O0-O3[,…]] [--method baseline[,…]] [--json]
-       [--report DIR] [--seed N] [--min-blocks N] [--queries N]`;
+       [--report DIR] [--seed N] [--min-blocks N] [--queries N]
+  dataset build --out DIR   build the benchmark corpus from Debian sources (docs/CORPUS.md)
+       [--projects P,…] [--archs A,…] [--opts O,…] [--compilers C,…] [--cache DIR] [--jobs N]`;
 
 // A closed pipe (`semblance show BIN | head`) is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); });
@@ -34,7 +37,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const io = { out: (line: string) => process.stdout.write(line + '\n') };
-  const args = parseArgs(rest, ['max-steps', 'method', 'top', 'db']);
+  const args = parseArgs(rest, ['max-steps', 'method', 'top', 'db', ...DATASET_VALUED]);
   const json = args.flags.has('json');
   switch (command) {
     case 'show':
@@ -60,6 +63,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'eval':
       return evalCommand(rest, io, (line) => process.stderr.write(line + '\n'));
+    case 'dataset':
+      return datasetCommand(args, (line) => process.stderr.write(line + '\n'));
     case undefined: case 'help': case '--help': case '-h':
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 2 : 0;
