@@ -4,11 +4,11 @@
  * fetched with apt-get source into the default cache (~/.cache/semblance), so later runs reuse it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { loadElf } from '../src/binfmt/elf.js';
 import { readAt } from '../src/binfmt/image.js';
 import type { Corpus, VariantManifest } from '../src/eval/corpus.js';
@@ -29,6 +29,7 @@ describe('semblance dataset build', () => {
   const ARGS = ['dataset', 'build', '--projects', 'zlib', '--archs', 'x86_64,arm', '--opts', 'O0,O2', '--compilers', 'gcc', '--out', out, '--jobs', '2'];
   let corpus: Corpus;
   const manifests: VariantManifest[] = [];
+  after(() => rmSync(out, { recursive: true, force: true }));
 
   it('builds every variant and records it in corpus.json', { timeout: 600_000 }, () => {
     const r = run(...ARGS);

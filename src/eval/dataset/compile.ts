@@ -121,9 +121,10 @@ async function configureVariant(job: CompileJob): Promise<CompiledBinary[]> {
   mkdirSync(build, { recursive: true });
   const cflags = [`-${opt}`, '-g', '-w', ...prefixMaps(recipe, sourceRoot, build), ...recipe.cflags];
   job.onStep?.('configure');
+  // coreutils' configure refuses root unless told; it says so only where it is not cross-compiling.
   await step('configure', join(sourceRoot, 'configure'), [
     `--host=${toolchain.triple}`, `CC=${[toolchain.cc, ...toolchain.targetFlags].join(' ')}`, `CFLAGS=${cflags.join(' ')}`, ...cfg.args,
-  ], build);
+  ], build, { FORCE_UNSAFE_CONFIGURE: '1' }, 'last');
   for (const args of cfg.make) {
     job.onStep?.(`make ${args.join(' ')}`);
     await step(`make ${args.join(' ')}`, 'make', [...args], build);
@@ -155,18 +156,22 @@ function findObjects(dir: string): string[] {
   return walk(dir, true).filter((f) => f.endsWith('.o'));
 }
 
-async function step(what: string, program: string, args: string[], cwd: string): Promise<void> {
+/**
+ * Runs one command; a failure becomes a BuildStepError with the line that says why: a compiler's
+ * first error (what follows are consequences), configure's last (the ones before are context).
+ */
+async function step(what: string, program: string, args: string[], cwd: string, env: Record<string, string> = {}, which: 'first' | 'last' = 'first'): Promise<void> {
   try {
-    await run(program, args, { cwd, maxBuffer: 64 << 20, env: { ...process.env, LC_ALL: 'C', SOURCE_DATE_EPOCH: '0' } });
+    await run(program, args, { cwd, maxBuffer: 64 << 20, env: { ...process.env, LC_ALL: 'C', SOURCE_DATE_EPOCH: '0', ...env } });
   } catch (e) {
-    throw new BuildStepError(what, firstError(e, program));
+    throw new BuildStepError(what, errorLine(e, program, which));
   }
 }
 
-/** The line of a compiler's output that says what went wrong, else its first line. */
-function firstError(e: unknown, program: string): string {
+function errorLine(e: unknown, program: string, which: 'first' | 'last'): string {
   const err = e as { stderr?: string; code?: unknown; message?: string };
   if (err.code === 'ENOENT') return `${program} is not installed (see scripts/install-deps.sh)`;
   const lines = (err.stderr ?? err.message ?? String(e)).split('\n').map((l) => l.trim()).filter(Boolean);
-  return (lines.find((l) => /\berror\b/i.test(l)) ?? lines[0] ?? 'failed').slice(0, 300);
+  const errors = lines.filter((l) => /\berror\b/i.test(l));
+  return ((which === 'first' ? errors[0] : errors[errors.length - 1]) ?? lines[0] ?? 'failed').slice(0, 300);
 }
