@@ -15,7 +15,14 @@ export interface SolveResult {
   readonly models: readonly (readonly bigint[])[];
 }
 
-export interface SolverStats { queries: number; cacheHits: number; ms: number; initMs: number }
+export interface SolverStats {
+  /** Questions asked (counted when asked, answered from the cache or not). */
+  asked: number;
+  queries: number;
+  cacheHits: number;
+  ms: number;
+  initMs: number;
+}
 
 type Z3Api = Awaited<ReturnType<typeof init>>;
 // The high-level API's types are generic over a context name; expressions here are untyped handles.
@@ -29,7 +36,9 @@ export class PathSolver {
   /** One solver for every query (push/pop): a fresh Z3 solver costs tens of milliseconds. */
   private z3solver: Z3Expr;
   private readonly cache = new Map<string, { status: SolveResult['status']; models: bigint[][] }>();
-  readonly stats: SolverStats = { queries: 0, cacheHits: 0, ms: 0, initMs: 0 };
+  readonly stats: SolverStats = { asked: 0, queries: 0, cacheHits: 0, ms: 0, initMs: 0 };
+  /** Z3 work runs one query at a time (one solver, push/pop); callers need not wait for each other. */
+  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly timeoutMs = 2000, private readonly rlimit = 2_000_000) {}
 
@@ -55,13 +64,24 @@ export class PathSolver {
    * Whether `constraint` (1 bit) can hold, and up to `maxModels` assignments of `inputs` that
    * satisfy it, each differing from the previous ones in at least one input.
    */
-  async solve(constraint: Sym, inputs: readonly Sym[], maxModels = 3): Promise<SolveResult> {
+  solve(constraint: Sym, inputs: readonly Sym[], maxModels = 3): Promise<SolveResult> {
+    this.stats.asked++;
     const { key, order } = shapeOf(constraint);
+    const answer = (hit: { status: SolveResult['status']; models: bigint[][] }): SolveResult =>
+      ({ status: hit.status, models: hit.models.map((m) => inputs.map((x) => m[order.get(x.id) ?? -1] ?? 0n)) });
     const hit = this.cache.get(key);
-    if (hit) {
-      this.stats.cacheHits++;
-      return { status: hit.status, models: hit.models.map((m) => inputs.map((x) => m[order.get(x.id) ?? -1] ?? 0n)) };
-    }
+    if (hit) { this.stats.cacheHits++; return Promise.resolve(answer(hit)); }
+    const run = this.chain.then(async () => {
+      // The same shape may have been answered while this question waited its turn.
+      const done = this.cache.get(key);
+      if (done) { this.stats.cacheHits++; return answer(done); }
+      return answer(await this.query(constraint, key, order, maxModels));
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async query(constraint: Sym, key: string, order: Map<number, number>, maxModels: number): Promise<{ status: SolveResult['status']; models: bigint[][] }> {
     const t0 = performance.now();
     this.stats.queries++;
     const Z3 = await this.context();
@@ -105,7 +125,7 @@ export class PathSolver {
     solver.pop();
     this.cache.set(key, { status, models });
     this.stats.ms += performance.now() - t0;
-    return { status, models: models.map((m) => inputs.map((x) => m[order.get(x.id) ?? -1] ?? 0n)) };
+    return { status, models };
   }
 
   private translate(Z3: Ctx, s: Sym, tr: (s: Sym) => Z3Expr, fresh: (s: Sym) => Z3Expr): Z3Expr {

@@ -7,7 +7,7 @@ import type { Lifter } from '../../arch/spec.js';
 import { PathSolver } from '../../exec/solver.js';
 import type { FunctionInfo, Program } from '../../program/program.js';
 import type { Ranked, Scorer, SimilarityMethod } from '../method.js';
-import type { IoSample } from './samples.js';
+import type { IoSample, TraceVerdict } from './samples.js';
 import { signTrace } from './samples.js';
 import type { TraceOptions } from './traces.js';
 import { DEFAULT_TRACE_OPTIONS, TraceExecutor, enumeratePaths } from './traces.js';
@@ -119,7 +119,10 @@ export class BingoMethod implements SimilarityMethod<BingoModel> {
     const counts: TraceCounts = { traces: 0, kept: 0, noise: 0, infeasible: 0, failed: 0, solved: 0 };
     const sigs = new Map<number, SignatureEvidence>();
     const ex = new TraceExecutor(program, lifter, f);
-    const queriesBefore = this.solver.stats.queries + this.solver.stats.cacheHits;
+    const askedBefore = this.solver.stats.asked;
+    // Traces are executed and signed in path order without waiting for Z3: a solver question
+    // runs on Z3's worker thread while later traces execute here. Results are taken in path order.
+    const pending: { path: readonly number[]; verdict: Promise<{ ok: true; v: TraceVerdict } | { ok: false; e: unknown }> }[] = [];
     for (const path of enumeratePaths(f, this.options.traces)) {
       counts.traces++;
       let trace;
@@ -127,10 +130,15 @@ export class BingoMethod implements SimilarityMethod<BingoModel> {
       if (!trace) { counts.failed++; continue; }
       if (trace.instructions > 0 && trace.noise * 2 >= trace.instructions) { counts.noise++; continue; }
       // Z3 answers in milliseconds, not microseconds: a per-function budget keeps it from dominating.
-      // Cached answers count too, so a function's features never depend on what was analysed before.
-      const asked = this.solver.stats.queries + this.solver.stats.cacheHits - queriesBefore;
-      const budgetLeft = asked < this.options.solverBudget;
-      const verdict = await signTrace(trace, budgetLeft ? this.solver : undefined);
+      // Questions count when asked (cached or not), so features never depend on analysis order.
+      const budgetLeft = this.solver.stats.asked - askedBefore < this.options.solverBudget;
+      const verdict = signTrace(trace, budgetLeft ? this.solver : undefined).then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, e }));
+      pending.push({ path, verdict });
+    }
+    for (const { path, verdict: promised } of pending) {
+      const r = await promised;
+      if (!r.ok) throw r.e;
+      const verdict = r.v;
       if (verdict.status === 'infeasible') { counts.infeasible++; continue; }
       counts.kept++;
       if (verdict.solver) counts.solved++;
