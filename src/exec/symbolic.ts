@@ -8,7 +8,7 @@ import type { BinOp, CmpOp, UnOp } from '../ir/ir.js';
 import { foldBinary, foldCmp, foldUnary } from '../ir/build.js';
 import { assertNever } from '../util/errors.js';
 import type { Concrete } from './concrete.js';
-import { concrete, toBigInt } from './concrete.js';
+import { concrete } from './concrete.js';
 import type { Domain, Memory } from './domain.js';
 
 export type Sym =
@@ -29,6 +29,26 @@ export const argsOf = (s: Sym): readonly Sym[] => (s.kind === 'const' ? [] : s.a
 const MASKS: bigint[] = Array.from({ length: 129 }, (_, w) => (1n << BigInt(w)) - 1n);
 const mask = (w: number) => MASKS[w]!;
 const COMMUTATIVE = new Set<BinOp>(['add', 'mul', 'and', 'or', 'xor']);
+
+/** Whether an operation's operands may be swapped (binary add/mul/and/or/xor, comparisons eq/ne). */
+export function isCommutative(s: Sym): boolean {
+  if (s.kind === 'binop') return COMMUTATIVE.has(s.op);
+  if (s.kind === 'cmp') return s.op === 'eq' || s.op === 'ne';
+  return false;
+}
+
+/** Calls `visit` once per node reachable from `root` (depth-first); stops when it returns false. */
+export function forEachNode(root: Sym, visit: (s: Sym) => boolean | void): void {
+  const seen = new Set<number>();
+  const stack = [root];
+  while (stack.length) {
+    const s = stack.pop()!;
+    if (seen.has(s.id)) continue;
+    seen.add(s.id);
+    if (visit(s) === false) return;
+    stack.push(...argsOf(s));
+  }
+}
 
 /**
  * A hash-consing expression factory and the Domain the interpreter runs on. One per analysed
@@ -371,4 +391,3 @@ const BINOP_SYMBOL: Record<BinOp, string> = {
   rotl: 'rotl', rotr: 'rotr', udiv: '/u', sdiv: '/s', urem: '%u', srem: '%s',
 };
 
-export { toBigInt };

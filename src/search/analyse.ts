@@ -1,6 +1,7 @@
-/** Loading a binary for a similarity method: its program, identity (sha256) and features. */
+/** Loading a binary for a similarity method: its image, identity (sha256), program and features. */
 import { createHash } from 'node:crypto';
 import { loadElf } from '../binfmt/elf.js';
+import type { Image } from '../binfmt/image.js';
 import type { SimilarityMethod } from '../features/method.js';
 import { buildProgram } from '../program/build.js';
 import type { FunctionInfo, Program } from '../program/program.js';
@@ -14,19 +15,23 @@ export interface AnalysedBinary<F> {
   readonly features: readonly F[];
 }
 
-export async function openProgram(file: string): Promise<{ program: Program; sha256: string }> {
+/** The parsed file and its identity; cheap next to building the program, so callers can skip work. */
+export function openImage(file: string): { image: Image; sha256: string } {
   const image = loadElf(file);
-  const sha256 = createHash('sha256').update(image.bytes).digest('hex');
-  return { program: await buildProgram(image), sha256 };
+  return { image, sha256: createHash('sha256').update(image.bytes).digest('hex') };
 }
 
 export function analysable(program: Program): FunctionInfo[] {
   return program.functions.filter((f) => f.blocks.length > 0 && !program.imports.has(f.address));
 }
 
-export async function analyseBinary<F>(method: SimilarityMethod<F>, file: string, only?: (f: FunctionInfo) => boolean): Promise<AnalysedBinary<F>> {
-  const { program, sha256 } = await openProgram(file);
-  const functions = analysable(program).filter((f) => !only || only(f));
+export async function analyseImage<F>(method: SimilarityMethod<F>, file: string, opened: { image: Image; sha256: string }): Promise<AnalysedBinary<F>> {
+  const program = await buildProgram(opened.image);
+  const functions = analysable(program);
   const features = await method.analyse(program, functions);
-  return { file, sha256, program, functions, features };
+  return { file, sha256: opened.sha256, program, functions, features };
+}
+
+export async function analyseBinary<F>(method: SimilarityMethod<F>, file: string): Promise<AnalysedBinary<F>> {
+  return analyseImage(method, file, openImage(file));
 }

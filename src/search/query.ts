@@ -5,7 +5,8 @@ import { IR_VERSION } from '../ir/ir.js';
 import type { SimilarityMethod } from '../features/method.js';
 import type { FunctionStore } from '../store/store.js';
 import { SemblanceError } from '../util/errors.js';
-import { analyseBinary, openProgram, analysable } from './analyse.js';
+import { buildProgram } from '../program/build.js';
+import { analyseImage, analysable, openImage } from './analyse.js';
 import { findFunction } from '../program/lookup.js';
 import { rankAgainst } from './rank.js';
 
@@ -18,9 +19,11 @@ export type IndexOutcome =
 export async function indexFile<F>(method: SimilarityMethod<F>, store: FunctionStore, file: string): Promise<IndexOutcome> {
   const t0 = performance.now();
   try {
-    const { sha256 } = await openProgram(file);
+    // The file is parsed and hashed once; its program is built only when it is not stored yet.
+    const opened = openImage(file);
+    const { sha256 } = opened;
     if (store.hasFile(sha256, method.name, method.version)) return { file, status: 'unchanged' };
-    const a = await analyseBinary(method, file);
+    const a = await analyseImage(method, file, opened);
     const records = a.functions.map((f, i) => ({
       name: f.name, address: f.address, size: f.size, method: method.name, methodVersion: method.version, irVersion: IR_VERSION,
       features: method.encode(a.features[i]!),
@@ -43,7 +46,7 @@ export interface SearchResult {
 
 export async function searchFunction<F>(method: SimilarityMethod<F>, store: FunctionStore, file: string, func: string, top: number):
   Promise<{ query: { file: string; name: string; address: number }; results: SearchResult[]; candidates: number }> {
-  const { program } = await openProgram(file);
+  const program = await buildProgram(openImage(file).image);
   const f = findFunction(program, func);
   if (!analysable(program).includes(f)) throw new SemblanceError('no-such-function', `${file}: ${func} has no code to analyse`);
   const [q] = await method.analyse(program, [f]);

@@ -73,7 +73,7 @@ export class BingoMethod implements SimilarityMethod<BingoModel> {
   readonly name: string;
   readonly version = BINGO_VERSION;
   private readonly solver = new PathSolver();
-  readonly timings: BingoTimings = { analyseMs: 0, solverMs: 0, solverQueries: 0, solverCacheHits: 0 };
+  private analyseMs = 0;
 
   constructor(readonly options: BingoOptions = DEFAULT_BINGO) {
     this.name = options.idf ? 'bingo-idf' : 'bingo';
@@ -108,10 +108,7 @@ export class BingoMethod implements SimilarityMethod<BingoModel> {
       }
       out.push({ sigs: [...sigs.keys()].sort((a, b) => a - b), evidence: sigs, counts: mine.counts, inlined });
     }
-    this.timings.analyseMs += performance.now() - t0;
-    this.timings.solverMs = this.solver.stats.ms;
-    this.timings.solverQueries = this.solver.stats.queries;
-    this.timings.solverCacheHits = this.solver.stats.cacheHits;
+    this.analyseMs += performance.now() - t0;
     return out;
   }
 
@@ -204,6 +201,11 @@ export class BingoMethod implements SimilarityMethod<BingoModel> {
       });
     }
     return out;
+  }
+
+  get timings(): BingoTimings {
+    const z = this.solver.stats;
+    return { analyseMs: this.analyseMs, solverMs: z.ms, solverQueries: z.queries, solverCacheHits: z.cacheHits };
   }
 
   /** Time Z3 took to start (once per process), included in `timings.solverMs`. */

@@ -10,7 +10,7 @@
 import type { Concrete } from '../../exec/concrete.js';
 import type { PathSolver } from '../../exec/solver.js';
 import type { Sym } from '../../exec/symbolic.js';
-import { SymEvaluator, argsOf, truncate } from '../../exec/symbolic.js';
+import { SymEvaluator, argsOf, forEachNode, isCommutative, truncate } from '../../exec/symbolic.js';
 import { assertNever } from '../../util/errors.js';
 import { Hasher, hashString, mix32 } from '../../util/hash.js';
 import type { PartialTrace } from './traces.js';
@@ -59,8 +59,6 @@ export interface IoSignature {
   /** 52-bit hash of the output's values on the rows used (the row ids included). */
   readonly hash: number;
   readonly where: string;
-  /** `table` (the fixed rows the path allows) or `solver` (Z3 models). */
-  readonly rows: 'table' | 'solver';
   readonly samples: readonly IoSample[];
 }
 
@@ -83,19 +81,21 @@ export async function signTrace(trace: PartialTrace, solver: PathSolver | undefi
     }
     return assignment;
   };
+  const constant = trace.constraint.kind === 'const';
+  if (trace.constraint.kind === 'const' && trace.constraint.value === 0n) return { status: 'infeasible' };
   // Rows of the fixed table on which the path holds.
   let rows: { id: number; values: Concrete[] }[] = [];
-  const constant = trace.constraint.kind === 'const';
   for (let r = 0; r < SAMPLE_ROWS; r++) {
     const a = rowValues(r);
     if (!constant) { ev.run(a); if (ev.value(trace.constraint) === 0) continue; }
     rows.push({ id: r, values: [...a] });
   }
-  if (constant && trace.constraint.kind === 'const' && trace.constraint.value === 0n) return { status: 'infeasible' };
+  // The constraint's own constants and their neighbours (c, -c, c ± 1), for the two fallbacks below.
+  const near = rows.length < MIN_ROWS && !constant ? nearConstants(trace.constraint) : [];
   if (rows.length < MIN_ROWS && !constant) {
     // Rows built from the constraint's own constants (x == 10, x <u 4) satisfy most paths
     // without a solver; they depend only on the constraint's values, so they compare across binaries.
-    const guided = guidedRows(trace.constraint, inputs);
+    const guided = guidedRows(near, inputs);
     for (let r = 0; r < guided.length; r++) {
       ev.run(guided[r]!);
       if (ev.value(trace.constraint) !== 0) rows.push({ id: 200 + r, values: guided[r]! });
@@ -114,9 +114,10 @@ export async function signTrace(trace: PartialTrace, solver: PathSolver | undefi
       const seen = new Set<string>();
       rows = [];
       const z3 = res.models[0]!.map((v, j) => truncate(v, inputs[j]!.width));
-      const base = canonicalModel(ev, trace.constraint, inputs, canonicalModel(ev, trace.constraint, inputs, z3, 0), 0);
+      const prefs = [...PREFERRED, ...[...near].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))];
+      const base = canonicalModel(ev, trace.constraint, inputs, canonicalModel(ev, trace.constraint, inputs, z3, prefs), prefs);
       for (let k = 0; k < MAX_MODELS; k++) {
-        const values = k === 0 ? base : canonicalModel(ev, trace.constraint, inputs, base, k);
+        const values = k === 0 ? base : canonicalModel(ev, trace.constraint, inputs, base, prefs.slice(k));
         const key = values.join(',');
         if (!seen.has(key)) { seen.add(key); rows.push({ id: 100 + rows.length, values }); }
       }
@@ -135,21 +136,18 @@ export async function signTrace(trace: PartialTrace, solver: PathSolver | undefi
     rows.forEach((row, k) => h.int(row.id).int(values[i]![k]!));
     const support = supportOf(o.value, inputs);
     const samples = rows.slice(0, 2).map((row, k) => ({ inputs: support.map((j) => low32(row.values[j]!)), output: values[i]![k]! }));
-    return { hash: h.value(), where: o.where, rows: usedSolver ? 'solver' as const : 'table' as const, samples };
+    return { hash: h.value(), where: o.where, samples };
   });
-  for (const c of trace.calls) signatures.push({ hash: hashString(`call:${c}`), where: `call:${c}`, rows: 'table', samples: [] });
+  for (const c of trace.calls) signatures.push({ hash: hashString(`call:${c}`), where: `call:${c}`, samples: [] });
   return { status: 'ok', signatures, solver: usedSolver };
 }
 
 const GUIDED_ROWS = 16;
 const PREFERRED = [0n, 1n, -1n, 2n, 4n, 8n, 16n, 0x7fn, 0x80n, 0xffn, 0x7fffffffn, -0x80000000n];
 
-/** A satisfying assignment moved, input by input, to preferred values while the constraint holds. */
-function canonicalModel(ev: SymEvaluator, constraint: Sym, inputs: readonly Sym[], model: readonly Concrete[], skip: number): Concrete[] {
+/** A satisfying assignment moved, input by input, to the first preferred value that keeps the constraint true. */
+function canonicalModel(ev: SymEvaluator, constraint: Sym, inputs: readonly Sym[], model: readonly Concrete[], prefs: readonly bigint[]): Concrete[] {
   const values = [...model];
-  const consts = new Set<bigint>();
-  for (const c of constantsOf(constraint)) for (const v of [c, -c, c + 1n, c - 1n]) consts.add(v);
-  const prefs = [...PREFERRED, ...[...consts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))].slice(skip);
   for (let j = 0; j < inputs.length; j++) {
     const keep = values[j]!;
     for (const p of prefs) {
@@ -164,25 +162,24 @@ function canonicalModel(ev: SymEvaluator, constraint: Sym, inputs: readonly Sym[
   return values;
 }
 
-function constantsOf(root: Sym): bigint[] {
-  const out: bigint[] = [];
-  const seen = new Set<number>();
-  const stack = [root];
-  while (stack.length && out.length < 16) {
-    const x = stack.pop()!;
-    if (seen.has(x.id)) continue;
-    seen.add(x.id);
-    if (x.kind === 'const' && x.width > 1) out.push(BigInt.asIntN(x.width, x.value));
-    stack.push(...argsOf(x));
-  }
-  return out;
+/** The constants a constraint compares with and their neighbours (c, -c, c ± 1), first seen first. */
+function nearConstants(constraint: Sym): bigint[] {
+  const out = new Set<bigint>();
+  let found = 0;
+  forEachNode(constraint, (x) => {
+    if (x.kind === 'const' && x.width > 1) {
+      const c = BigInt.asIntN(x.width, x.value);
+      for (const v of [c, -c, c + 1n, c - 1n]) out.add(v);
+      if (++found >= 16) return false;
+    }
+    return true;
+  });
+  return [...out];
 }
 
-/** Assignments drawn from the constants a constraint compares with (c, -c, c ± 1, 0). */
-function guidedRows(constraint: Sym, inputs: readonly Sym[]): Concrete[][] {
-  const consts = new Set<bigint>([0n]);
-  for (const v of constantsOf(constraint)) for (const c of [v, -v, v + 1n, v - 1n]) consts.add(c);
-  const ks = [...consts];
+/** Assignments drawn from the constraint's constants (and 0). */
+function guidedRows(near: readonly bigint[], inputs: readonly Sym[]): Concrete[][] {
+  const ks = [...new Set([0n, ...near])];
   const rows: Concrete[][] = [];
   // Rows where every input is the same value satisfy x == y, x - y == 0 and x == 0 alike.
   for (const v of [0n, 1n, -1n, 2n, ...ks.slice(1, 5)]) rows.push(inputs.map((x) => truncate(v, x.width)));
@@ -195,17 +192,9 @@ function guidedRows(constraint: Sym, inputs: readonly Sym[]): Concrete[][] {
 /** Indices (into `inputs`) of the inputs an expression reads. */
 function supportOf(root: Sym, inputs: readonly Sym[]): number[] {
   const want = new Map(inputs.map((x, i) => [x.id, i]));
-  const seen = new Set<number>(), found = new Set<number>();
-  const stack = [root];
-  while (stack.length) {
-    const s = stack.pop()!;
-    if (seen.has(s.id)) continue;
-    seen.add(s.id);
-    const i = want.get(s.id);
-    if (i !== undefined) found.add(i);
-    stack.push(...argsOf(s));
-  }
-  return [...found].sort((a, b) => a - b);
+  const found: number[] = [];
+  forEachNode(root, (s) => { const i = want.get(s.id); if (i !== undefined) found.push(i); });
+  return found.sort((a, b) => a - b);
 }
 
 /**
@@ -253,12 +242,6 @@ export function canonicalInputs(outputs: readonly Sym[], constraint: Sym): Sym[]
   for (const r of roots) walk(r);
   walk(constraint);
   return order;
-}
-
-function isCommutative(s: Sym): boolean {
-  if (s.kind === 'binop') return s.op === 'add' || s.op === 'mul' || s.op === 'and' || s.op === 'or' || s.op === 'xor';
-  if (s.kind === 'cmp') return s.op === 'eq' || s.op === 'ne';
-  return false;
 }
 
 /** What kind of input a name denotes, without the register's name: `r`, `f`, `mem`, `call:memcpy`. */

@@ -42,7 +42,8 @@ export const DEFAULT_TRACE_OPTIONS: TraceOptions = { k: 3, maxTraces: 400 };
 
 /** Acyclic paths of 1..k blocks, starting from every block, breadth within the bound. */
 export function enumeratePaths(f: FunctionInfo, opts: TraceOptions): number[][] {
-  const succ = new Map(f.blocks.map((b) => [b.address, b.successors.filter((s) => f.blocks.some((x) => x.address === s))]));
+  const inside = new Set(f.blocks.map((b) => b.address));
+  const succ = new Map(f.blocks.map((b) => [b.address, b.successors.filter((s) => inside.has(s))]));
   const out: number[][] = [];
   for (let len = 1; len <= opts.k && out.length < opts.maxTraces; len++) {
     const grow = (path: number[]): void => {
@@ -55,11 +56,19 @@ export function enumeratePaths(f: FunctionInfo, opts: TraceOptions): number[][] 
   return out;
 }
 
+interface PreparedInsn {
+  readonly compiled: CompiledInsn<Sym>;
+  /** The import a call instruction reaches, when it reaches one. */
+  readonly callee: string | undefined;
+  /** Compiler-made (noise.ts). */
+  readonly noise: boolean;
+}
+
 /** Symbolic execution of one function's partial traces; one hash-consing domain per function. */
 export class TraceExecutor {
   readonly domain = new SymbolicDomain();
   private readonly compiler: Compiler<Sym>;
-  private readonly compiled = new Map<number, CompiledInsn<Sym>>();
+  private readonly compiled = new Map<number, PreparedInsn>();
   private readonly blocks: Map<number, BasicBlock>;
   private readonly excluded: Set<number>;
   private readonly codeRanges: [number, number][];
@@ -67,7 +76,6 @@ export class TraceExecutor {
   private readonly initialFlags: Sym[];
   private readonly retSlot: number;
   private readonly spSlot: number;
-  private readonly wordBytes: number;
 
   constructor(private readonly program: Program, private readonly lifter: Lifter, private readonly f: FunctionInfo) {
     const d = this.domain, rf = lifter.registers, cc = lifter.cc;
@@ -82,21 +90,19 @@ export class TraceExecutor {
     this.excluded = new Set([this.spSlot]);
     if (cc.returnAddress !== 'stack') this.excluded.add(slotOf(cc.returnAddress));
     for (const n of ['pc', 'rip', 'eip']) if (rf.has(n)) this.excluded.add(slotOf(n));
-    this.wordBytes = rf.slots[this.spSlot]!.width / 8;
     this.codeRanges = program.image.segments.filter((s) => s.memsz > 0).map((s) => [s.vaddr, s.vaddr + s.memsz]);
   }
 
-  private insn(i: Instruction): CompiledInsn<Sym> {
-    let c = this.compiled.get(i.address);
-    if (!c) { c = this.compiler.insn(this.lifter.lift(i)); this.compiled.set(i.address, c); }
-    return c;
-  }
-
-  /** The import or function a call instruction reaches, if known. */
-  private calleeOf(i: Instruction): string | undefined {
-    const site = this.f.calls.find((c) => c.address === i.address);
-    if (site?.import && site.name) return site.name;
-    return undefined;
+  /** An instruction compiled once per function, with the facts every trace through it needs. */
+  private insn(i: Instruction): PreparedInsn {
+    let p = this.compiled.get(i.address);
+    if (!p) {
+      const site = i.flow === 'call' || i.flow === 'icall' ? this.f.calls.find((c) => c.address === i.address) : undefined;
+      const callee = site?.import && site.name ? site.name : undefined;
+      p = { compiled: this.compiler.insn(this.lifter.lift(i)), callee, noise: isCompilerNoise(this.program.arch, i, callee) };
+      this.compiled.set(i.address, p);
+    }
+    return p;
   }
 
   /** Executes one path; undefined when it cannot be followed (unsupported code, a CFG mismatch). */
@@ -120,11 +126,10 @@ export class TraceExecutor {
       const fallthrough = last.address + last.size;
       for (let k = 0; k < n; k++) {
         const i = insns[k]!;
-        const c = this.insn(i);
+        const { compiled: c, callee, noise: marked } = this.insn(i);
         if (c.insn.status === 'unsupported') return undefined;
-        const callee = i.flow === 'call' || i.flow === 'icall' ? this.calleeOf(i) : undefined;
         instructions++;
-        if (isCompilerNoise(this.program.arch, i, callee)) noise++;
+        if (marked) noise++;
         const isCtl = k === ctl && bi < path.length - 1;
         let decided: { t: Transfer; asked: Sym[]; picked: number } | undefined;
         // Attempt a: the a-th undecided guard holds, the others do not (a = 0: none holds).
@@ -163,7 +168,7 @@ export class TraceExecutor {
           if (this.lifter.cc.returnAddress === 'stack') {
             // The callee's return pops the address the call pushed.
             const sp = state.regs[this.spSlot]!;
-            state.regs[this.spSlot] = d.mkBinop('add', sp, d.const(sp.width, BigInt(this.wordBytes)));
+            state.regs[this.spSlot] = d.mkBinop('add', sp, d.const(sp.width, BigInt(sp.width / 8)));
           }
         }
       }
