@@ -118,7 +118,8 @@ export class PathSolver {
         return v ? BigInt(model.eval(v, true).value()) : 0n;
       });
       models.push(vals);
-      const differ = canonInputs.filter((id) => vars.has(id)).map((id, i) => vars.get(id).neq(Z3.BitVec.val(vals[i]!, vars.get(id).size())));
+      // Pair each variable with its own value: indices are those of canonInputs, before any filtering.
+      const differ = canonInputs.flatMap((id, i) => { const v = vars.get(id); return v ? [v.neq(Z3.BitVec.val(vals[i]!, v.size()))] : []; });
       if (differ.length === 0) break;
       solver.add(Z3.Or(...differ));
     }
