@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { methodByName } from '../src/features/registry.js';
+import { methodByName } from '../src/search/methods.js';
 import { BingoMethod, DEFAULT_BINGO } from '../src/features/bingo/method.js';
 import { indexFile } from '../src/search/query.js';
 import { SqliteStore } from '../src/store/sqlite.js';

@@ -4,7 +4,7 @@ import type { Instruction } from '../src/arch/instruction.js';
 import { loadElf } from '../src/binfmt/elf.js';
 import { baseline } from '../src/features/baseline/index.js';
 import { normaliseMnemonic } from '../src/features/baseline/tokens.js';
-import { methodByName, methodNames } from '../src/features/registry.js';
+import { methodByName, methodNames } from '../src/search/methods.js';
 import { buildProgram } from '../src/program/build.js';
 import type { FunctionInfo } from '../src/program/program.js';
 import { fixture, fixtures } from './support/fixtures.js';

@@ -3,7 +3,7 @@ import { loadCorpus } from '../eval/load.js';
 import { taskTable, byTask, writeReport } from '../eval/report.js';
 import { DEFAULTS, runEval } from '../eval/run.js';
 import { parseTask } from '../eval/tasks.js';
-import { methodByName, methodNames } from '../features/registry.js';
+import { methodByName, methodNames } from '../search/methods.js';
 import { SemblanceError } from '../util/errors.js';
 import { parseArgs } from './args.js';
 import type { Output } from './show.js';

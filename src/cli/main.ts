@@ -7,7 +7,8 @@ import { evalCommand } from './eval.js';
 import { execCommand } from './exec.js';
 import { showCommand } from './show.js';
 import { statsCommand } from './stats.js';
-import { closeMethods } from '../features/registry.js';
+import { trainCommand, TRAIN_VALUED } from './train.js';
+import { closeMethods } from '../search/methods.js';
 import { diffCommand, indexCommand, parseTop, searchCommand } from './similarity.js';
 
 const USAGE = `usage: semblance <command> [options]
@@ -29,7 +30,10 @@ commands:
        [--task XO|XC|XA|XA+XO|XM|O2-O3|O0-O3[,…]] [--method baseline[,…]] [--json]
        [--report DIR] [--seed N] [--min-blocks N] [--queries N]
   dataset build --out DIR   build the benchmark corpus from Debian sources (docs/CORPUS.md)
-       [--projects P,…] [--archs A,…] [--opts O,…] [--compilers C,…] [--cache DIR] [--jobs N]`;
+       [--projects P,…] [--archs A,…] [--opts O,…] [--compilers C,…] [--cache DIR] [--jobs N]
+  train pretrain --corpus DIR --out RUN     pretrain the Trex model on micro-traces (PyTorch)
+  train finetune --corpus DIR --out RUN --init RUN|none [--loss cosine|contrastive] [--export DIR]
+                            fine-tune it for similarity and export ONNX (docs/TREX_DATA.md)`;
 
 // A closed pipe (`semblance show BIN | head`) is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); });
@@ -37,7 +41,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const io = { out: (line: string) => process.stdout.write(line + '\n') };
-  const args = parseArgs(rest, ['max-steps', 'method', 'top', 'db', ...DATASET_VALUED]);
+  const args = parseArgs(rest, ['max-steps', 'method', 'top', 'db', ...DATASET_VALUED, ...TRAIN_VALUED]);
   const json = args.flags.has('json');
   switch (command) {
     case 'show':
@@ -65,6 +69,8 @@ async function main(argv: string[]): Promise<number> {
       return evalCommand(rest, io, (line) => process.stderr.write(line + '\n'));
     case 'dataset':
       return datasetCommand(args, (line) => process.stderr.write(line + '\n'));
+    case 'train':
+      return trainCommand(args, (line) => process.stderr.write(line + '\n'));
     case undefined: case 'help': case '--help': case '-h':
       process.stdout.write(USAGE + '\n');
       return command === undefined ? 2 : 0;

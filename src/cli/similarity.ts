@@ -1,6 +1,6 @@
 /** `semblance diff`, `index` and `search`: the daily commands over a similarity method. */
 import { existsSync } from 'node:fs';
-import { methodByName } from '../features/registry.js';
+import { methodByName } from '../search/methods.js';
 import { analyseBinary } from '../search/analyse.js';
 import { diffBinaries } from '../search/diff.js';
 import { indexFile, searchFunction } from '../search/query.js';

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { loadElf } from '../binfmt/elf.js';
-import type { AnyMethod } from '../features/registry.js';
+import type { AnyMethod } from '../search/methods.js';
 import { buildProgram } from '../program/build.js';
 import type { FunctionInfo } from '../program/program.js';
 import type { VariantManifest } from './corpus.js';

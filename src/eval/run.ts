@@ -3,7 +3,7 @@
  * alone, so every method sees the same pools), scores them with each method and computes the
  * metrics of docs/BENCHMARKS.md §3.
  */
-import type { AnyMethod } from '../features/registry.js';
+import type { AnyMethod } from '../search/methods.js';
 import { Rng } from '../util/random.js';
 import { analyseCorpus, type AnalysedCorpus, type EvalFunction, type Progress } from './analyse.js';
 import type { VariantManifest } from './corpus.js';

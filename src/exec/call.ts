@@ -74,7 +74,8 @@ export async function openExecutable(path: string): Promise<Executable> {
   return { image, program, lifter, compiler: new Compiler(concrete, lifter.registers), selfImports, blocks: new Map(), pages: segmentPages(image) };
 }
 
-function segmentPages(image: Image): Pages {
+/** The file's loadable segments as pages, the base every run over this file copies on write. */
+export function segmentPages(image: Image): Pages {
   const mem = new ConcreteMemory({ littleEndian: image.littleEndian });
   for (const s of image.segments) {
     if (s.type !== PT_LOAD || s.memsz === 0) continue;

@@ -3,14 +3,15 @@
  * adding a method is one line here, and nothing in `eval`, `search` or the CLI changes.
  */
 import { SemblanceError } from '../util/errors.js';
-import { baseline } from './baseline/index.js';
-import { BingoMethod, DEFAULT_BINGO } from './bingo/method.js';
-import type { SimilarityMethod } from './method.js';
+import { TrexMethod } from './trex.js';
+import { baseline } from '../features/baseline/index.js';
+import { BingoMethod, DEFAULT_BINGO } from '../features/bingo/method.js';
+import type { SimilarityMethod } from '../features/method.js';
 
 /** A method of any feature type (each method has its own). */
 export type AnyMethod = SimilarityMethod<any>;
 
-const METHODS: readonly AnyMethod[] = [baseline, new BingoMethod(DEFAULT_BINGO), new BingoMethod({ ...DEFAULT_BINGO, idf: true })];
+const METHODS: readonly AnyMethod[] = [baseline, new BingoMethod(DEFAULT_BINGO), new BingoMethod({ ...DEFAULT_BINGO, idf: true }), new TrexMethod()];
 
 export function methodNames(): string[] {
   return METHODS.map((m) => m.name);
