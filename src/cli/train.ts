@@ -16,10 +16,10 @@ import { SemblanceError } from '../util/errors.js';
 import type { ParsedArgs } from './args.js';
 
 /** Options handed to the Python trainer unchanged (python/trex/train.py --help). */
-const PASS = ['steps', 'batch', 'lr', 'warmup', 'layers', 'width', 'heads', 'ffn', 'dim', 'dropout', 'threads', 'save-every', 'log-every', 'val-every', 'loss', 'temperature', 'values'];
-export const TRAIN_VALUED = ['corpus', 'out', 'projects', 'exclude', 'window', 'seed', 'min-blocks', 'init', 'export', 'validation', 'max-chunks', ...PASS];
+const PASS = ['steps', 'stop-after', 'decay', 'weight-decay', 'max-chunks', 'batch', 'lr', 'warmup', 'layers', 'width', 'heads', 'ffn', 'dim', 'dropout', 'threads', 'save-every', 'log-every', 'val-every', 'loss', 'temperature', 'values'];
+export const TRAIN_VALUED = ['corpus', 'out', 'projects', 'exclude', 'window', 'seed', 'min-blocks', 'init', 'export', 'validation', 'fraction', ...PASS];
 
-const USAGE = `usage: semblance train pretrain --corpus DIR[,DIR…] --out RUN [--projects P,…] [--exclude P,…] [--values on|off] [trainer options]
+const USAGE = `usage: semblance train pretrain --corpus DIR[,DIR…] --out RUN [--projects P,…] [--exclude P,…] [--fraction F] [--values on|off] [trainer options]
        semblance train finetune --corpus DIR[,DIR…] --out RUN --init PRETRAIN_RUN|none [--loss cosine|contrastive] [--export DIR] [trainer options]
 trainer options: ${PASS.filter((p) => p !== 'loss' && p !== 'values').map((p) => `--${p}`).join(' ')}`;
 
@@ -61,7 +61,9 @@ export async function trainCommand(args: ParsedArgs, err: (line: string) => void
       projects: list('projects'), exclude: list('exclude'),
       minBlocks: int('min-blocks', kind === 'pretrain' ? 1 : 5),
       validation: int('validation', 0.1),
-      maxChunks: int('max-chunks', 4),
+      fraction: int('fraction', 1),
+      // Pretraining keeps a long function's first chunks; fine-tuning keeps all (the trainer samples them).
+      maxChunks: kind === 'pretrain' ? 8 : Infinity,
     }, err);
     err(`${data}: ${meta.functions} functions, ${meta.sequences} sequences, ${meta.tokens} tokens, vocabulary ${meta.vocab} (${((performance.now() - t) / 1000).toFixed(1)} s)`);
     if (meta.functions === 0) throw new SemblanceError('empty', `no functions in ${corpusDirs.join(', ')} for the chosen projects`);

@@ -26,6 +26,8 @@ export interface TrexDataOptions {
   readonly seed: number;
   /** Fine-tuning: share of keys held out for validation. */
   readonly validation: number;
+  /** Share of functions kept (by a hash of variant and key, so reruns keep the same ones). */
+  readonly fraction: number;
   /** Chunks per function kept for training (long functions are rare and slow a batch). */
   readonly maxChunks: number;
 }
@@ -45,6 +47,7 @@ export async function writeTrexData(corpora: readonly LoadedCorpus[], vocab: Voc
       const tracer = opts.kind === 'pretrain' ? new MicroTracer(program) : undefined;
       let added = 0;
       for (const f of wanted) {
+        if (opts.fraction < 1 && (fnv1a32(`${v.id}:${f.key}`) % 10000) / 10000 >= opts.fraction) continue;
         const info = byAddress.get(f.address);
         if (!info || info.blocks.length === 0) continue;
         const fn = tracer ? tracer.trace(info, opts.seed) : staticFunction(program, info);

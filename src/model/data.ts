@@ -3,7 +3,7 @@
  * any size streams to disk instead of being held in memory: raw little-endian arrays, padded
  * to the window, and `meta.json` last (a directory without it is incomplete).
  */
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrexFunction } from '../features/trex/microtrace.js';
 import { TREX_ARCHS } from '../features/trex/tokens.js';
@@ -90,4 +90,20 @@ export class DataWriter {
     this.sequences++;
     this.tokens += n;
   }
+}
+
+/** Reads a data directory back as sequences (tests and benchmarks compare the two runtimes on it). */
+export function readSequences(dir: string): { meta: DataMeta; sequences: Sequence[]; functions: Int32Array } {
+  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as DataMeta;
+  const W = meta.window;
+  const bytes = (f: string) => { const b = readFileSync(join(dir, f)); return new Uint8Array(b.buffer, b.byteOffset, b.byteLength); };
+  const code = new Uint16Array(bytes('code.u16').slice().buffer), length = new Uint16Array(bytes('length.u16').slice().buffer);
+  const value = bytes('value.u8'), has = bytes('hasvalue.u8'), ipos = bytes('ipos.u8'), opos = bytes('opos.u8'), arch = bytes('arch.u8');
+  const functions = new Int32Array(bytes('function.i32').slice().buffer);
+  const sequences: Sequence[] = [];
+  for (let s = 0; s < meta.sequences; s++) {
+    const n = length[s]!, o = s * W;
+    sequences.push({ length: n, code: code.slice(o, o + n), value: value.slice(o * 8, (o + n) * 8), hasValue: has.slice(o, o + n), ipos: ipos.slice(o, o + n), opos: opos.slice(o, o + n), arch: arch[s]! });
+  }
+  return { meta, sequences, functions };
 }
