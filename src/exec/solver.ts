@@ -39,6 +39,10 @@ export class PathSolver {
   readonly stats: SolverStats = { asked: 0, queries: 0, cacheHits: 0, ms: 0, initMs: 0 };
   /** Z3 work runs one query at a time (one solver, push/pop); callers need not wait for each other. */
   private chain: Promise<unknown> = Promise.resolve();
+  /** Questions in the chain, and whether Z3's worker is checking one now (see `working`). */
+  private waiting = 0;
+  private checking = false;
+  private wakeups: (() => void)[] = [];
 
   constructor(private readonly timeoutMs = 2000, private readonly rlimit = 2_000_000) {}
 
@@ -71,14 +75,32 @@ export class PathSolver {
       ({ status: hit.status, models: hit.models.map((m) => inputs.map((x) => m[order.get(x.id) ?? -1] ?? 0n)) });
     const hit = this.cache.get(key);
     if (hit) { this.stats.cacheHits++; return Promise.resolve(answer(hit)); }
+    this.waiting++;
     const run = this.chain.then(async () => {
       // The same shape may have been answered while this question waited its turn.
       const done = this.cache.get(key);
       if (done) { this.stats.cacheHits++; return answer(done); }
       return answer(await this.query(constraint, key, order, maxModels));
-    });
+    }).finally(() => { this.waiting--; this.wake(); });
     this.chain = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Resolves once Z3's worker is checking a question, or none is left. Each next question needs
+   * this thread to start it (and to take the previous answer), so a caller about to compute for
+   * a while waits for this first: Z3 then works alongside it instead of waiting for it.
+   */
+  working(): Promise<void> {
+    if (this.checking || this.waiting === 0) return Promise.resolve();
+    return new Promise((resolve) => this.wakeups.push(resolve));
+  }
+
+  private wake(): void {
+    if (!this.checking && this.waiting > 0) return;
+    const ws = this.wakeups;
+    this.wakeups = [];
+    for (const w of ws) w();
   }
 
   private async query(constraint: Sym, key: string, order: Map<number, number>, maxModels: number): Promise<{ status: SolveResult['status']; models: bigint[][] }> {
@@ -109,7 +131,10 @@ export class PathSolver {
     const models: bigint[][] = [];
     let status: SolveResult['status'] = 'unknown';
     for (let k = 0; k < maxModels; k++) {
-      const r = await solver.check();
+      this.checking = true;
+      this.wake();
+      let r;
+      try { r = await solver.check(); } finally { this.checking = false; }
       if (r !== 'sat') { if (k === 0) status = r === 'unsat' ? 'unsat' : 'unknown'; break; }
       status = 'sat';
       const model = solver.model();
