@@ -109,11 +109,18 @@ export class SymbolicDomain implements Domain<Sym> {
 
   private isOverFresh(s: Sym): boolean { return this.overFresh[s.id] === 1; }
 
-  private intern<S extends Sym>(key: string, overFresh: boolean, make: (id: number) => S): S {
+  /** The expression interned under `key`, if any (hash-consing is find, else `keep` a new one). */
+  private find(key: string, overFresh: boolean): Sym | undefined {
     const scoped = overFresh ? this.scope : undefined;
-    if (scoped) for (let sc: FreshScope | undefined = scoped; sc; sc = sc.parent) { const hit = sc.table.get(key); if (hit) return hit as S; }
-    else { const hit = this.table.get(key); if (hit) return hit as S; }
-    const s = make(this.nextId++);
+    if (!scoped) return this.table.get(key);
+    for (let sc: FreshScope | undefined = scoped; sc; sc = sc.parent) { const hit = sc.table.get(key); if (hit) return hit; }
+    return undefined;
+  }
+
+  /** Interns a new expression made with id `this.nextId` (no closure per lookup: interning is the hot path). */
+  private keep<S extends Sym>(key: string, overFresh: boolean, s: S): S {
+    this.nextId++;
+    const scoped = overFresh ? this.scope : undefined;
     (scoped ? scoped.table : this.table).set(key, s);
     if (overFresh) {
       if (s.id >= this.overFresh.length) { const grown = new Uint8Array(this.overFresh.length * 2); grown.set(this.overFresh); this.overFresh = grown; }
@@ -154,14 +161,16 @@ export class SymbolicDomain implements Domain<Sym> {
   }
 
   private inputOver(name: string, width: number, args: readonly Sym[], overFresh: boolean): Sym {
-    return this.intern(`i${width}:${name}:${args.map((a) => a.id).join(',')}`, overFresh, (id) => ({ kind: 'input', id, width, name, args }));
+    const key = `i${width}:${name}:${args.map((a) => a.id).join(',')}`;
+    return this.find(key, overFresh) ?? this.keep(key, overFresh, { kind: 'input', id: this.nextId, width, name, args });
   }
 
   mkUnop(op: UnOp, x: Sym): Sym {
     const w = x.width;
     if (x.kind === 'const') return this.const(w, foldUnary(op, w, x.value));
     if ((op === 'not' || op === 'neg') && x.kind === 'unop' && x.op === op) return x.args[0];
-    return this.intern(`u${op}${w}:${x.id}`, this.isOverFresh(x), (id) => ({ kind: 'unop', id, width: w, op, args: [x] as const }));
+    const key = `u${op}${w}:${x.id}`, over = this.isOverFresh(x);
+    return this.find(key, over) ?? this.keep(key, over, { kind: 'unop', id: this.nextId, width: w, op, args: [x] as const });
   }
 
   mkBinop(op: BinOp, a: Sym, b: Sym): Sym {
@@ -220,7 +229,8 @@ export class SymbolicDomain implements Domain<Sym> {
         break;
       default: return assertNever(op, 'binary operation');
     }
-    return this.intern(`b${op}${w}:${a.id},${b.id}`, this.isOverFresh(a) || this.isOverFresh(b), (id) => ({ kind: 'binop', id, width: w, op, args: [a, b] as const }));
+    const key = `b${op}${w}:${a.id},${b.id}`, over = this.isOverFresh(a) || this.isOverFresh(b);
+    return this.find(key, over) ?? this.keep(key, over, { kind: 'binop', id: this.nextId, width: w, op, args: [a, b] as const });
   }
 
   mkCmp(op: CmpOp, a: Sym, b: Sym): Sym {
@@ -240,7 +250,8 @@ export class SymbolicDomain implements Domain<Sym> {
       if (a.op === 'add' && y.kind === 'const') return this.mkCmp(op, x, this.const(x.width, b.value - y.value));
       if (a.op === 'xor' && y.kind === 'const') return this.mkCmp(op, x, this.const(x.width, b.value ^ y.value));
     }
-    return this.intern(`p${op}:${a.id},${b.id}`, this.isOverFresh(a) || this.isOverFresh(b), (id) => ({ kind: 'cmp', id, width: 1 as const, op, args: [a, b] as const }));
+    const key = `p${op}:${a.id},${b.id}`, over = this.isOverFresh(a) || this.isOverFresh(b);
+    return this.find(key, over) ?? this.keep(key, over, { kind: 'cmp', id: this.nextId, width: 1 as const, op, args: [a, b] as const });
   }
 
   mkExt(kind: 'zext' | 'sext', x: Sym, to: number): Sym {
@@ -250,7 +261,8 @@ export class SymbolicDomain implements Domain<Sym> {
       return this.const(to, v);
     }
     if (x.kind === kind) return this.mkExt(kind, x.args[0], to);
-    return this.intern(`${kind}${to}:${x.id}`, this.isOverFresh(x), (id) => ({ kind, id, width: to, args: [x] as const }));
+    const key = `${kind}${to}:${x.id}`, over = this.isOverFresh(x);
+    return this.find(key, over) ?? this.keep(key, over, { kind, id: this.nextId, width: to, args: [x] as const });
   }
 
   /** Extract results by (operand, lo, width): the rewrites below walk operands, so each is done once. */
@@ -286,7 +298,8 @@ export class SymbolicDomain implements Domain<Sym> {
     if (lo === 0 && x.kind === 'binop' && (x.op === 'add' || x.op === 'sub' || x.op === 'mul' || x.op === 'and' || x.op === 'or' || x.op === 'xor')) {
       return this.mkBinop(x.op, this.mkExtract(x.args[0], 0, width), this.mkExtract(x.args[1], 0, width));
     }
-    return this.intern(`x${lo},${width}:${x.id}`, this.isOverFresh(x), (id) => ({ kind: 'extract', id, width, lo, args: [x] as const }));
+    const key = `x${lo},${width}:${x.id}`, over = this.isOverFresh(x);
+    return this.find(key, over) ?? this.keep(key, over, { kind: 'extract', id: this.nextId, width, lo, args: [x] as const });
   }
 
   mkConcat(hi: Sym, lo: Sym): Sym {
@@ -297,17 +310,20 @@ export class SymbolicDomain implements Domain<Sym> {
     if (hi.kind === 'extract' && lo.kind === 'extract' && hi.args[0] === lo.args[0] && hi.lo === lo.lo + lo.width) {
       return this.mkExtract(hi.args[0], lo.lo, w);
     }
-    return this.intern(`k:${hi.id},${lo.id}`, this.isOverFresh(hi) || this.isOverFresh(lo), (id) => ({ kind: 'concat', id, width: w, args: [hi, lo] as const }));
+    const key = `k:${hi.id},${lo.id}`, over = this.isOverFresh(hi) || this.isOverFresh(lo);
+    return this.find(key, over) ?? this.keep(key, over, { kind: 'concat', id: this.nextId, width: w, args: [hi, lo] as const });
   }
 
   mkIte(c: Sym, t: Sym, e: Sym): Sym {
     if (c.kind === 'const') return c.value !== 0n ? t : e;
     if (t === e) return t;
-    return this.intern(`?:${c.id},${t.id},${e.id}`, this.isOverFresh(c) || this.isOverFresh(t) || this.isOverFresh(e), (id) => ({ kind: 'ite', id, width: t.width, args: [c, t, e] as const }));
+    const key = `?:${c.id},${t.id},${e.id}`, over = this.isOverFresh(c) || this.isOverFresh(t) || this.isOverFresh(e);
+    return this.find(key, over) ?? this.keep(key, over, { kind: 'ite', id: this.nextId, width: t.width, args: [c, t, e] as const });
   }
 
   mkOpaque(name: string, width: number, args: readonly Sym[]): Sym {
-    return this.intern(`o${width}:${name}:${args.map((a) => a.id).join(',')}`, args.some((a) => this.isOverFresh(a)), (id) => ({ kind: 'opaque', id, width, name, args }));
+    const key = `o${width}:${name}:${args.map((a) => a.id).join(',')}`, over = args.some((a) => this.isOverFresh(a));
+    return this.find(key, over) ?? this.keep(key, over, { kind: 'opaque', id: this.nextId, width, name, args });
   }
 
   // Domain<Sym>

@@ -117,6 +117,15 @@ export class TraceExecutor {
   private readonly initialFlags: Sym[];
   private readonly retSlot: number;
   private readonly spSlot: number;
+  /** The guards the running instruction asked about, and which of them holds (0: none); see `exec`. */
+  private readonly asked: Sym[] = [];
+  private attempt = 0;
+  private readonly decide = (g: Sym): boolean => {
+    const t = this.domain.truth(g);
+    if (t !== undefined) return t;
+    this.asked.push(g);
+    return this.asked.length === this.attempt;
+  };
   /** Prefix states by block address, path by path; the root holds the empty path's (the pre-state). */
   private readonly prefixes: PrefixNode;
 
@@ -136,7 +145,7 @@ export class TraceExecutor {
     for (const n of ['pc', 'rip', 'eip']) if (rf.has(n)) this.excluded.add(slotOf(n));
     this.codeRanges = program.image.segments.filter((s) => s.memsz > 0).map((s) => [s.vaddr, s.vaddr + s.memsz]);
     const pre: Walk = {
-      regs: [...this.initialRegs], flags: [...this.initialFlags], mem: new SymbolicMemory(d), target: undefined, decide: () => false,
+      regs: [...this.initialRegs], flags: [...this.initialFlags], mem: new SymbolicMemory(d), target: undefined, decide: this.decide,
       constraint: d.const(1, 1n), instructions: 0, noise: 0, calls: [],
     };
     this.prefixes = { walk: pre, scope: undefined, parent: undefined, block: -1, extended: undefined, next: new Map() };
@@ -244,24 +253,25 @@ export class TraceExecutor {
       w.instructions++;
       if (marked) w.noise++;
       const isCtl = k === ctl && next !== undefined;
-      let decided: { t: Transfer; asked: Sym[]; picked: number } | undefined;
+      const asked = this.asked;
+      let t: Transfer;
       // Attempt a: the a-th undecided guard holds, the others do not (a = 0: none holds).
-      for (let a = 0; ; a++) {
+      let a = 0;
+      for (; ; a++) {
         // Only a block's last transfer may need another attempt, so only it snapshots the state.
         const snap = isCtl ? { regs: [...w.regs], flags: [...w.flags], mem: w.mem.snapshot() } : undefined;
-        const asked: Sym[] = [];
-        w.decide = (g) => { const t = d.truth(g); if (t !== undefined) return t; asked.push(g); return asked.length === a; };
-        const t = c.run(w);
+        asked.length = 0;
+        this.attempt = a;
+        t = c.run(w);
         if (t === Transfer.Trap) return false;
-        if (!isCtl || t === Transfer.Call) { decided = { t, asked, picked: a }; break; }
+        if (!isCtl || t === Transfer.Call) break;
         const tgt = w.target;
         const reached = t === Transfer.Next ? fallthrough : tgt && tgt.kind === 'const' ? (arm ? Number(tgt.value) & ~1 : Number(tgt.value)) : undefined;
-        if (reached === next) { decided = { t, asked, picked: a }; break; }
+        if (reached === next) break;
         if (reached === undefined && tgt) {
           // An indirect jump (a jump table): the path constrains its target.
           const addr = arm ? d.mkBinop('and', tgt, d.const(tgt.width, ~1n)) : tgt; // Thumb targets carry bit 0
           w.constraint = d.and1(w.constraint, d.mkCmp('eq', addr, d.const(tgt.width, BigInt(next))));
-          decided = { t, asked, picked: a };
           break;
         }
         w.regs.splice(0, snap!.regs.length, ...snap!.regs);
@@ -270,8 +280,8 @@ export class TraceExecutor {
         if (a >= asked.length) return false; // no decision reaches the next block
       }
       const free = k === ctl && next === undefined;
-      if (!free) decided.asked.forEach((g, idx) => { w.constraint = d.and1(w.constraint, idx + 1 === decided!.picked ? g : d.not1(g)); });
-      if (decided.t === Transfer.Call) {
+      if (!free) for (let idx = 0; idx < asked.length; idx++) w.constraint = d.and1(w.constraint, idx + 1 === a ? asked[idx]! : d.not1(asked[idx]!));
+      if (t === Transfer.Call) {
         // The callee is not followed: its result is an input named by what it is.
         const name = callee ?? 'call';
         if (callee) w.calls.push(callee);
