@@ -43,13 +43,15 @@ export class PathSolver {
   private waiting = 0;
   private checking = false;
   private wakeups: (() => void)[] = [];
+  /** z3-solver's term frees, held until no check runs (see `withDeferredFinalizers`). */
+  private readonly frees: (() => void)[] = [];
 
   constructor(private readonly timeoutMs = 2000, private readonly rlimit = 2_000_000) {}
 
   private async context(): Promise<Ctx> {
     if (!this.ctx) {
       const t0 = performance.now();
-      this.api = await init();
+      this.api = await withDeferredFinalizers(this.frees, init);
       this.stats.initMs += performance.now() - t0;
       this.ctx = this.api.Context('semblance');
     }
@@ -58,6 +60,7 @@ export class PathSolver {
 
   /** Lets the process exit: Z3's worker threads otherwise keep Node alive. */
   async close(): Promise<void> {
+    this.frees.length = 0; // the context goes, and its terms with it
     if (this.api) await killThreads(this.api.em);
     this.api = undefined;
     this.ctx = undefined;
@@ -107,6 +110,8 @@ export class PathSolver {
     const t0 = performance.now();
     this.stats.queries++;
     const Z3 = await this.context();
+    // Questions run one at a time: no check is running now.
+    for (const free of this.frees.splice(0)) free();
     const vars = new Map<number, Z3Expr>();
     const fresh = (s: Sym) => { let v = vars.get(s.id); if (!v) { v = Z3.BitVec.const(`v${order.get(s.id) ?? `o${s.id}`}`, s.width); vars.set(s.id, v); } return v; };
     const memo = new Map<number, Z3Expr>();
@@ -246,4 +251,19 @@ function shapeOf(root: Sym): { key: string; order: Map<number, number> } {
   };
   visit(root);
   return { key: parts.join(';'), order };
+}
+
+/**
+ * z3-solver frees Z3 terms from a FinalizationRegistry callback, on this thread, after any
+ * garbage collection, so also while Z3's worker thread is checking a query; Z3's term manager is
+ * not thread-safe (seen: a crash in small_object_allocator::allocate under load). The registry
+ * z3-solver makes while `make` runs queues those frees in `frees` instead, for the solver to run
+ * between queries.
+ */
+async function withDeferredFinalizers<T>(frees: (() => void)[], make: () => Promise<T>): Promise<T> {
+  const Registry = globalThis.FinalizationRegistry;
+  globalThis.FinalizationRegistry = class<H> extends Registry<H> {
+    constructor(free: (held: H) => void) { super((held) => { frees.push(() => free(held)); }); }
+  };
+  try { return await make(); } finally { globalThis.FinalizationRegistry = Registry; }
 }
