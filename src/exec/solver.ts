@@ -39,9 +39,9 @@ export class PathSolver {
   readonly stats: SolverStats = { asked: 0, queries: 0, cacheHits: 0, ms: 0, initMs: 0 };
   /** Z3 work runs one query at a time (one solver, push/pop); callers need not wait for each other. */
   private chain: Promise<unknown> = Promise.resolve();
-  /** Questions in the chain, and whether Z3's worker is checking one now (see `working`). */
+  /** Questions in the chain, and whether Z3 is at work without this thread now: loading, or checking one (see `working`). */
   private waiting = 0;
-  private checking = false;
+  private offThread = false;
   private wakeups: (() => void)[] = [];
   /** z3-solver's term frees, held until no check runs (see `withDeferredFinalizers`). */
   private readonly frees: (() => void)[] = [];
@@ -51,7 +51,9 @@ export class PathSolver {
   private async context(): Promise<Ctx> {
     if (!this.ctx) {
       const t0 = performance.now();
-      this.api = await withDeferredFinalizers(this.frees, init);
+      this.offThread = true;
+      this.wake();
+      try { this.api = await withDeferredFinalizers(this.frees, init); } finally { this.offThread = false; }
       this.stats.initMs += performance.now() - t0;
       this.ctx = this.api.Context('semblance');
     }
@@ -90,17 +92,18 @@ export class PathSolver {
   }
 
   /**
-   * Resolves once Z3's worker is checking a question, or none is left. Each next question needs
-   * this thread to start it (and to take the previous answer), so a caller about to compute for
-   * a while waits for this first: Z3 then works alongside it instead of waiting for it.
+   * Resolves once Z3 is at work without this thread (loading, or checking a question on its
+   * worker), or no question is left. Each next question needs this thread to start it (and to
+   * take the previous answer), so a caller about to compute for a while waits for this first: Z3
+   * then works alongside it instead of waiting for it.
    */
   working(): Promise<void> {
-    if (this.checking || this.waiting === 0) return Promise.resolve();
+    if (this.offThread || this.waiting === 0) return Promise.resolve();
     return new Promise((resolve) => this.wakeups.push(resolve));
   }
 
   private wake(): void {
-    if (!this.checking && this.waiting > 0) return;
+    if (!this.offThread && this.waiting > 0) return;
     const ws = this.wakeups;
     this.wakeups = [];
     for (const w of ws) w();
@@ -136,10 +139,10 @@ export class PathSolver {
     const models: bigint[][] = [];
     let status: SolveResult['status'] = 'unknown';
     for (let k = 0; k < maxModels; k++) {
-      this.checking = true;
+      this.offThread = true;
       this.wake();
       let r;
-      try { r = await solver.check(); } finally { this.checking = false; }
+      try { r = await solver.check(); } finally { this.offThread = false; }
       if (r !== 'sat') { if (k === 0) status = r === 'unsat' ? 'unsat' : 'unknown'; break; }
       status = 'sat';
       const model = solver.model();
