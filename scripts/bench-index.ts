@@ -1,9 +1,11 @@
 /**
  * End-to-end indexing throughput of a method (a script, not a timed test): file → stored record,
- * functions per second on one core, and the share of time spent in Z3. Medians of RUNS runs.
+ * functions per second, the share of time Z3 queries are in flight (they overlap trace execution)
+ * and the share the main thread idles (waiting for Z3). Medians of RUNS runs.
  *   node dist/scripts/bench-index.js [--method bingo] [BIN…]   (default: the system's libz)
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { methodByName } from '../src/search/methods.js';
@@ -19,7 +21,7 @@ const runs = Number(process.env.RUNS ?? 3);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 for (const file of files) {
-  const rates: number[] = [], shares: number[] = [], inits: number[] = [];
+  const rates: number[] = [], shares: number[] = [], inits: number[] = [], idles: number[] = [];
   let functions = 0;
   for (let r = 0; r < runs; r++) {
     const dir = mkdtempSync(join(tmpdir(), 'semblance-bench-'));
@@ -27,9 +29,10 @@ for (const file of files) {
     // A fresh BinGo per run: its solver cache would otherwise make later runs look faster.
     const m = methodName.startsWith('bingo') ? new BingoMethod({ ...DEFAULT_BINGO, idf: methodName === 'bingo-idf' }) : methodByName(methodName);
     const solverBefore = m instanceof BingoMethod ? m.timings.solverMs : 0;
-    const t0 = performance.now();
+    const t0 = performance.now(), elu0 = performance.eventLoopUtilization();
     const out = await indexFile(m, store, file);
     const ms = performance.now() - t0;
+    idles.push(performance.eventLoopUtilization(elu0).idle / ms);
     if (out.status !== 'indexed') throw new Error(`${file}: ${out.status}`);
     functions = out.functions;
     rates.push(functions / (ms / 1000));
@@ -39,7 +42,7 @@ for (const file of files) {
     if (m instanceof BingoMethod) await m.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  const share = shares.length ? `, Z3 queries ${(100 * median(shares)).toFixed(1)}% of the time (+ ${median(inits).toFixed(0)} ms to load Z3 once per process)` : '';
+  const share = shares.length ? `, Z3 queries in flight ${(100 * median(shares)).toFixed(1)}% of the time, main thread idle ${(100 * median(idles)).toFixed(1)}% (+ ${median(inits).toFixed(0)} ms to load Z3 once per solver)` : '';
   console.log(`index ${methodName}: ${median(rates).toFixed(1)} functions/s (${functions} functions, median of ${runs})${share}  ${file}`);
 }
 await Promise.all(['bingo', 'bingo-idf', 'baseline'].map((n) => methodByName(n).close?.()));

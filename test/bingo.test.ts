@@ -12,8 +12,9 @@ import type { Sym } from '../src/exec/symbolic.js';
 import { PathSolver } from '../src/exec/solver.js';
 import { BingoMethod, DEFAULT_BINGO, containment, idfWeights } from '../src/features/bingo/method.js';
 import type { BingoModel } from '../src/features/bingo/method.js';
-import { canonicalInputs } from '../src/features/bingo/samples.js';
-import { enumeratePaths } from '../src/features/bingo/traces.js';
+import { canonicalInputs, signTrace } from '../src/features/bingo/samples.js';
+import type { PartialTrace } from '../src/features/bingo/traces.js';
+import { DEFAULT_TRACE_OPTIONS, TraceExecutor, enumeratePaths } from '../src/features/bingo/traces.js';
 import { fixture } from './support/fixtures.js';
 import { someExpr, stmtExprs } from '../src/ir/walk.js';
 
@@ -121,6 +122,29 @@ describe('BinGo signatures', () => {
     assert.ok(enumeratePaths(f, { k: 3, maxTraces: 5 }).length <= 5);
   });
 
+  // Prefix sharing only saves work: every trace, operand order included, and every signature are
+  // those of running each path from scratch (delay slots, adc chains and call results included).
+  it('shares path prefixes without changing a trace or a signature', async () => {
+    const shape = structureNumbers();
+    const view = (t: PartialTrace | undefined) => t && { ...t, outputs: t.outputs.map((o) => [o.where, shape(o.value)]), constraint: shape(t.constraint) };
+    const attempt = (run: () => PartialTrace | undefined) => { try { return run(); } catch { return undefined; } };
+    let traces = 0;
+    for (const [t, opt, name] of [['x86', 'O0', 'records'], ['x86', 'O2', 'words'], ['mips', 'O2', 'vm'], ['arm-thumb', 'O2', 'words']] as const) {
+      const p = await load(fixture(t, opt, name).path);
+      const lifter = p.spec.createLifter(p.arch);
+      for (const f of p.functions.filter((x) => x.blocks.length > 0)) {
+        const shared = new TraceExecutor(p, lifter, f), scratch = new TraceExecutor(p, lifter, f, false);
+        for (const path of enumeratePaths(f, DEFAULT_TRACE_OPTIONS)) {
+          const a = attempt(() => shared.run(path)), b = attempt(() => scratch.run(path));
+          const where = `${t}-${opt}/${name} ${f.name} ${path.map((x) => x.toString(16))}`;
+          assert.deepEqual(view(a), view(b), where);
+          if (a && b) { assert.deepEqual(await signTrace(a, undefined), await signTrace(b, undefined), where); traces++; }
+        }
+      }
+    }
+    assert.ok(traces > 1000, `${traces} traces compared`);
+  });
+
   it('names never feed similarity: a binary and its stripped copy give the same signatures', async () => {
     const fx = fixture('aarch64', 'O2', 'records');
     const a = await load(fx.path), s = await load(fx.stripped);
@@ -188,3 +212,22 @@ describe('BinGo signatures', () => {
     } finally { await inl.close(); }
   });
 });
+
+/** Numbers expressions by structure, operand order included, alike across domains (fresh inputs by name, without their counter). */
+function structureNumbers(): (s: Sym) => number {
+  const byKey = new Map<string, number>();
+  const memo = new Map<Sym, number>();
+  const num = (s: Sym): number => {
+    let n = memo.get(s);
+    if (n !== undefined) return n;
+    const head = s.kind === 'const' ? `${s.value}`
+      : s.kind === 'input' || s.kind === 'opaque' ? s.name.replace(/#\d+$/, '')
+        : s.kind === 'unop' || s.kind === 'binop' || s.kind === 'cmp' ? s.op : s.kind === 'extract' ? `${s.lo}` : '';
+    const key = `${s.kind}${s.width}:${head}(${s.kind === 'const' ? '' : s.args.map(num).join(',')})`;
+    n = byKey.get(key);
+    if (n === undefined) byKey.set(key, n = byKey.size);
+    memo.set(s, n);
+    return n;
+  };
+  return num;
+}

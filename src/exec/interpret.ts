@@ -106,7 +106,12 @@ export class Compiler<V> {
     const g = (s: Stmt) => (s.kind !== 'opaque' && s.guard ? this.expr(s.guard) : undefined);
     for (const st of insn.stmts) {
       switch (st.kind) {
-        case 'set': writes.push({ ...this.writer(st.loc), value: this.expr(st.value), guard: g(st), ite: d.ite(st.loc.width), read: this.reader(st.loc) }); break;
+        case 'set': {
+          // Named fields, not a spread: a spread made slow dictionary objects, costly to build here and to read in `run`.
+          const { slot, flag, merge } = this.writer(st.loc);
+          writes.push({ slot, flag, merge, value: this.expr(st.value), guard: g(st), ite: d.ite(st.loc.width), read: this.reader(st.loc) });
+          break;
+        }
         case 'store': stores.push({ addr: this.expr(st.addr), value: this.expr(st.value), width: st.value.width, guard: g(st), ite: d.ite(st.value.width) }); break;
         case 'jump': controls.push({ kind: Transfer.Jump, target: this.expr(st.target), guard: g(st), reason: '' }); break;
         case 'call': controls.push({ kind: Transfer.Call, target: this.expr(st.target), guard: g(st), reason: '' }); break;

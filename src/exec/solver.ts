@@ -39,13 +39,21 @@ export class PathSolver {
   readonly stats: SolverStats = { asked: 0, queries: 0, cacheHits: 0, ms: 0, initMs: 0 };
   /** Z3 work runs one query at a time (one solver, push/pop); callers need not wait for each other. */
   private chain: Promise<unknown> = Promise.resolve();
+  /** Questions in the chain, and whether Z3 is at work without this thread now: loading, or checking one (see `working`). */
+  private waiting = 0;
+  private offThread = false;
+  private wakeups: (() => void)[] = [];
+  /** z3-solver's term frees, held until no check runs (see `withDeferredFinalizers`). */
+  private readonly frees: (() => void)[] = [];
 
   constructor(private readonly timeoutMs = 2000, private readonly rlimit = 2_000_000) {}
 
   private async context(): Promise<Ctx> {
     if (!this.ctx) {
       const t0 = performance.now();
-      this.api = await init();
+      this.offThread = true;
+      this.wake();
+      try { this.api = await withDeferredFinalizers(this.frees, init); } finally { this.offThread = false; }
       this.stats.initMs += performance.now() - t0;
       this.ctx = this.api.Context('semblance');
     }
@@ -54,6 +62,7 @@ export class PathSolver {
 
   /** Lets the process exit: Z3's worker threads otherwise keep Node alive. */
   async close(): Promise<void> {
+    this.frees.length = 0; // the context goes, and its terms with it
     if (this.api) await killThreads(this.api.em);
     this.api = undefined;
     this.ctx = undefined;
@@ -71,20 +80,41 @@ export class PathSolver {
       ({ status: hit.status, models: hit.models.map((m) => inputs.map((x) => m[order.get(x.id) ?? -1] ?? 0n)) });
     const hit = this.cache.get(key);
     if (hit) { this.stats.cacheHits++; return Promise.resolve(answer(hit)); }
+    this.waiting++;
     const run = this.chain.then(async () => {
       // The same shape may have been answered while this question waited its turn.
       const done = this.cache.get(key);
       if (done) { this.stats.cacheHits++; return answer(done); }
       return answer(await this.query(constraint, key, order, maxModels));
-    });
+    }).finally(() => { this.waiting--; this.wake(); });
     this.chain = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Resolves once Z3 is at work without this thread (loading, or checking a question on its
+   * worker), or no question is left. Each next question needs this thread to start it (and to
+   * take the previous answer), so a caller about to compute for a while waits for this first: Z3
+   * then works alongside it instead of waiting for it.
+   */
+  working(): Promise<void> {
+    if (this.offThread || this.waiting === 0) return Promise.resolve();
+    return new Promise((resolve) => this.wakeups.push(resolve));
+  }
+
+  private wake(): void {
+    if (!this.offThread && this.waiting > 0) return;
+    const ws = this.wakeups;
+    this.wakeups = [];
+    for (const w of ws) w();
   }
 
   private async query(constraint: Sym, key: string, order: Map<number, number>, maxModels: number): Promise<{ status: SolveResult['status']; models: bigint[][] }> {
     const t0 = performance.now();
     this.stats.queries++;
     const Z3 = await this.context();
+    // Questions run one at a time: no check is running now.
+    for (const free of this.frees.splice(0)) free();
     const vars = new Map<number, Z3Expr>();
     const fresh = (s: Sym) => { let v = vars.get(s.id); if (!v) { v = Z3.BitVec.const(`v${order.get(s.id) ?? `o${s.id}`}`, s.width); vars.set(s.id, v); } return v; };
     const memo = new Map<number, Z3Expr>();
@@ -109,7 +139,10 @@ export class PathSolver {
     const models: bigint[][] = [];
     let status: SolveResult['status'] = 'unknown';
     for (let k = 0; k < maxModels; k++) {
-      const r = await solver.check();
+      this.offThread = true;
+      this.wake();
+      let r;
+      try { r = await solver.check(); } finally { this.offThread = false; }
       if (r !== 'sat') { if (k === 0) status = r === 'unsat' ? 'unsat' : 'unknown'; break; }
       status = 'sat';
       const model = solver.model();
@@ -221,4 +254,19 @@ function shapeOf(root: Sym): { key: string; order: Map<number, number> } {
   };
   visit(root);
   return { key: parts.join(';'), order };
+}
+
+/**
+ * z3-solver frees Z3 terms from a FinalizationRegistry callback, on this thread, after any
+ * garbage collection, so also while Z3's worker thread is checking a query; Z3's term manager is
+ * not thread-safe (seen: a crash in small_object_allocator::allocate under load). The registry
+ * z3-solver makes while `make` runs queues those frees in `frees` instead, for the solver to run
+ * between queries.
+ */
+async function withDeferredFinalizers<T>(frees: (() => void)[], make: () => Promise<T>): Promise<T> {
+  const Registry = globalThis.FinalizationRegistry;
+  globalThis.FinalizationRegistry = class<H> extends Registry<H> {
+    constructor(free: (held: H) => void) { super((held) => { frees.push(() => free(held)); }); }
+  };
+  try { return await make(); } finally { globalThis.FinalizationRegistry = Registry; }
 }

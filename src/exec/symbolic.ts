@@ -51,23 +51,92 @@ export function forEachNode(root: Sym, visit: (s: Sym) => boolean | void): void 
 }
 
 /**
+ * Where expressions over fresh inputs are hash-consed while a path prefix runs: a path sees its
+ * own scope and its prefixes' scopes, never a sibling path's (see `SymbolicDomain.enter`).
+ */
+export interface FreshScope {
+  /** Interned expressions, and extract results (keys starting with `@`). */
+  readonly table: Map<string, Sym>;
+  readonly parent: FreshScope | undefined;
+}
+
+/**
  * A hash-consing expression factory and the Domain the interpreter runs on. One per analysed
  * function: structurally equal expressions are the same object, so equality is identity.
+ *
+ * Commutative operands are put in creation order, so what was made before shows in a trace's
+ * structure (and in its signatures, through the canonical input order). BinGo runs paths that
+ * share a prefix from the prefix's kept state (traces.ts), yet each path must get the expressions
+ * a run of it alone from scratch gives. In such a run, values over its fresh inputs (memory
+ * loads, call results) are all new, and everything else its prefix computes was made already by
+ * the prefix's own run. So: expressions over fresh inputs are hash-consed per path prefix (a
+ * `FreshScope`, never seen by a sibling path), and operands made before the current run
+ * (`beginRun`) order as in a fresh run: those not over fresh inputs first, in creation order
+ * within each kind; all before anything made during the run.
  */
 export class SymbolicDomain implements Domain<Sym> {
   readonly name = 'symbolic';
   private readonly table = new Map<string, Sym>();
   private nextId = 0;
   private fresh = 0;
+  /** By id: 1 where the expression reads a fresh input. */
+  private overFresh = new Uint8Array(1024);
+  private scope: FreshScope | undefined;
+  private runStart = 0;
+  /**
+   * Set when this run ordered two operands by its own creation order (one over fresh inputs,
+   * one not, made later): a later run, finding the latter made already, orders them the other way.
+   */
+  runOrdered = false;
 
   get size(): number { return this.table.size; }
 
-  private intern<S extends Sym>(key: string, make: (id: number) => S): S {
-    const hit = this.table.get(key);
-    if (hit) return hit as S;
-    const s = make(this.nextId++);
-    this.table.set(key, s);
+  /** A scope for a path prefix extending the one `parent` is for (undefined: the empty path). */
+  newScope(parent: FreshScope | undefined): FreshScope { return { table: new Map(), parent }; }
+
+  /** Expressions over fresh inputs are hash-consed in `scope` (and found in its ancestors) from now on. */
+  enter(scope: FreshScope | undefined): void { this.scope = scope; }
+
+  /** A path's run starts: what is made from now on orders after all that was made before. */
+  beginRun(): void { this.runStart = this.nextId; }
+
+  /** Runs `f` ordering operands as a later run would: all that is not over fresh inputs made already. */
+  asLaterRun<T>(f: () => T): T {
+    const start = this.runStart;
+    this.runStart = Infinity;
+    try { return f(); } finally { this.runStart = start; }
+  }
+
+  private isOverFresh(s: Sym): boolean { return this.overFresh[s.id] === 1; }
+
+  /** The expression interned under `key`, if any (hash-consing is find, else `keep` a new one). */
+  private find(key: string, overFresh: boolean): Sym | undefined {
+    const scoped = overFresh ? this.scope : undefined;
+    if (!scoped) return this.table.get(key);
+    for (let sc: FreshScope | undefined = scoped; sc; sc = sc.parent) { const hit = sc.table.get(key); if (hit) return hit; }
+    return undefined;
+  }
+
+  /** Interns a new expression made with id `this.nextId` (no closure per lookup: interning is the hot path). */
+  private keep<S extends Sym>(key: string, overFresh: boolean, s: S): S {
+    this.nextId++;
+    const scoped = overFresh ? this.scope : undefined;
+    (scoped ? scoped.table : this.table).set(key, s);
+    if (overFresh) {
+      if (s.id >= this.overFresh.length) { const grown = new Uint8Array(this.overFresh.length * 2); grown.set(this.overFresh); this.overFresh = grown; }
+      this.overFresh[s.id] = 1;
+    }
     return s;
+  }
+
+  /** Whether commutative operand `a` goes after `b`, as a fresh run of the path would have made them (see above). */
+  private after(a: Sym, b: Sym): boolean {
+    const fa = this.isOverFresh(a);
+    if (fa === this.isOverFresh(b)) return a.id > b.id;
+    if (a.id < this.runStart && b.id < this.runStart) return fa;
+    const byCreation = a.id > b.id;
+    if (byCreation !== fa) this.runOrdered = true;
+    return byCreation;
   }
 
   /** Constants by width, keyed by value (Map compares bigints by value; no string keys). */
@@ -83,25 +152,31 @@ export class SymbolicDomain implements Domain<Sym> {
 
   /** A named input; the same name and width give the same input. */
   input(name: string, width: number, args: readonly Sym[] = []): Sym {
-    return this.intern(`i${width}:${name}:${args.map((a) => a.id).join(',')}`, (id) => ({ kind: 'input', id, width, name, args }));
+    return this.inputOver(name, width, args, args.some((a) => this.isOverFresh(a)));
   }
 
   /** An input never equal to another (a memory load, a call result). */
   freshInput(name: string, width: number, args: readonly Sym[] = []): Sym {
-    return this.input(`${name}#${this.fresh++}`, width, args);
+    return this.inputOver(`${name}#${this.fresh++}`, width, args, true);
+  }
+
+  private inputOver(name: string, width: number, args: readonly Sym[], overFresh: boolean): Sym {
+    const key = `i${width}:${name}:${args.map((a) => a.id).join(',')}`;
+    return this.find(key, overFresh) ?? this.keep(key, overFresh, { kind: 'input', id: this.nextId, width, name, args });
   }
 
   mkUnop(op: UnOp, x: Sym): Sym {
     const w = x.width;
     if (x.kind === 'const') return this.const(w, foldUnary(op, w, x.value));
     if ((op === 'not' || op === 'neg') && x.kind === 'unop' && x.op === op) return x.args[0];
-    return this.intern(`u${op}${w}:${x.id}`, (id) => ({ kind: 'unop', id, width: w, op, args: [x] as const }));
+    const key = `u${op}${w}:${x.id}`, over = this.isOverFresh(x);
+    return this.find(key, over) ?? this.keep(key, over, { kind: 'unop', id: this.nextId, width: w, op, args: [x] as const });
   }
 
   mkBinop(op: BinOp, a: Sym, b: Sym): Sym {
     const w = a.width;
     if (a.kind === 'const' && b.kind === 'const') return this.const(w, foldBinary(op, w, a.value, b.value));
-    if (COMMUTATIVE.has(op) && (a.kind === 'const' || (b.kind !== 'const' && a.id > b.id))) [a, b] = [b, a];
+    if (COMMUTATIVE.has(op) && (a.kind === 'const' || (b.kind !== 'const' && this.after(a, b)))) [a, b] = [b, a];
     const bc = b.kind === 'const' ? b.value : undefined;
     const ones = mask(w);
     switch (op) {
@@ -154,7 +229,8 @@ export class SymbolicDomain implements Domain<Sym> {
         break;
       default: return assertNever(op, 'binary operation');
     }
-    return this.intern(`b${op}${w}:${a.id},${b.id}`, (id) => ({ kind: 'binop', id, width: w, op, args: [a, b] as const }));
+    const key = `b${op}${w}:${a.id},${b.id}`, over = this.isOverFresh(a) || this.isOverFresh(b);
+    return this.find(key, over) ?? this.keep(key, over, { kind: 'binop', id: this.nextId, width: w, op, args: [a, b] as const });
   }
 
   mkCmp(op: CmpOp, a: Sym, b: Sym): Sym {
@@ -174,7 +250,8 @@ export class SymbolicDomain implements Domain<Sym> {
       if (a.op === 'add' && y.kind === 'const') return this.mkCmp(op, x, this.const(x.width, b.value - y.value));
       if (a.op === 'xor' && y.kind === 'const') return this.mkCmp(op, x, this.const(x.width, b.value ^ y.value));
     }
-    return this.intern(`p${op}:${a.id},${b.id}`, (id) => ({ kind: 'cmp', id, width: 1 as const, op, args: [a, b] as const }));
+    const key = `p${op}:${a.id},${b.id}`, over = this.isOverFresh(a) || this.isOverFresh(b);
+    return this.find(key, over) ?? this.keep(key, over, { kind: 'cmp', id: this.nextId, width: 1 as const, op, args: [a, b] as const });
   }
 
   mkExt(kind: 'zext' | 'sext', x: Sym, to: number): Sym {
@@ -184,7 +261,8 @@ export class SymbolicDomain implements Domain<Sym> {
       return this.const(to, v);
     }
     if (x.kind === kind) return this.mkExt(kind, x.args[0], to);
-    return this.intern(`${kind}${to}:${x.id}`, (id) => ({ kind, id, width: to, args: [x] as const }));
+    const key = `${kind}${to}:${x.id}`, over = this.isOverFresh(x);
+    return this.find(key, over) ?? this.keep(key, over, { kind, id: this.nextId, width: to, args: [x] as const });
   }
 
   /** Extract results by (operand, lo, width): the rewrites below walk operands, so each is done once. */
@@ -193,8 +271,16 @@ export class SymbolicDomain implements Domain<Sym> {
   mkExtract(x: Sym, lo: number, width: number): Sym {
     if (lo === 0 && width === x.width) return x;
     const key = `${x.id}:${lo}:${width}`;
-    let r = this.extracts.get(key);
-    if (!r) { r = this.extractOnce(x, lo, width); this.extracts.set(key, r); }
+    // The result of one over fresh inputs is kept where its intern would be (an expression of a sibling path otherwise).
+    const scoped = this.isOverFresh(x) ? this.scope : undefined;
+    let r: Sym | undefined;
+    if (scoped) for (let sc: FreshScope | undefined = scoped; sc && !r; sc = sc.parent) r = sc.table.get('@' + key);
+    else r = this.extracts.get(key);
+    if (!r) {
+      r = this.extractOnce(x, lo, width);
+      if (scoped) scoped.table.set('@' + key, r);
+      else this.extracts.set(key, r);
+    }
     return r;
   }
 
@@ -212,7 +298,8 @@ export class SymbolicDomain implements Domain<Sym> {
     if (lo === 0 && x.kind === 'binop' && (x.op === 'add' || x.op === 'sub' || x.op === 'mul' || x.op === 'and' || x.op === 'or' || x.op === 'xor')) {
       return this.mkBinop(x.op, this.mkExtract(x.args[0], 0, width), this.mkExtract(x.args[1], 0, width));
     }
-    return this.intern(`x${lo},${width}:${x.id}`, (id) => ({ kind: 'extract', id, width, lo, args: [x] as const }));
+    const key = `x${lo},${width}:${x.id}`, over = this.isOverFresh(x);
+    return this.find(key, over) ?? this.keep(key, over, { kind: 'extract', id: this.nextId, width, lo, args: [x] as const });
   }
 
   mkConcat(hi: Sym, lo: Sym): Sym {
@@ -223,17 +310,20 @@ export class SymbolicDomain implements Domain<Sym> {
     if (hi.kind === 'extract' && lo.kind === 'extract' && hi.args[0] === lo.args[0] && hi.lo === lo.lo + lo.width) {
       return this.mkExtract(hi.args[0], lo.lo, w);
     }
-    return this.intern(`k:${hi.id},${lo.id}`, (id) => ({ kind: 'concat', id, width: w, args: [hi, lo] as const }));
+    const key = `k:${hi.id},${lo.id}`, over = this.isOverFresh(hi) || this.isOverFresh(lo);
+    return this.find(key, over) ?? this.keep(key, over, { kind: 'concat', id: this.nextId, width: w, args: [hi, lo] as const });
   }
 
   mkIte(c: Sym, t: Sym, e: Sym): Sym {
     if (c.kind === 'const') return c.value !== 0n ? t : e;
     if (t === e) return t;
-    return this.intern(`?:${c.id},${t.id},${e.id}`, (id) => ({ kind: 'ite', id, width: t.width, args: [c, t, e] as const }));
+    const key = `?:${c.id},${t.id},${e.id}`, over = this.isOverFresh(c) || this.isOverFresh(t) || this.isOverFresh(e);
+    return this.find(key, over) ?? this.keep(key, over, { kind: 'ite', id: this.nextId, width: t.width, args: [c, t, e] as const });
   }
 
   mkOpaque(name: string, width: number, args: readonly Sym[]): Sym {
-    return this.intern(`o${width}:${name}:${args.map((a) => a.id).join(',')}`, (id) => ({ kind: 'opaque', id, width, name, args }));
+    const key = `o${width}:${name}:${args.map((a) => a.id).join(',')}`, over = args.some((a) => this.isOverFresh(a));
+    return this.find(key, over) ?? this.keep(key, over, { kind: 'opaque', id: this.nextId, width, name, args });
   }
 
   // Domain<Sym>
@@ -285,6 +375,15 @@ export class SymbolicMemory implements Memory<Sym> {
   store(addr: Sym, value: Sym, width: number): void {
     this.stores.push({ addr, value, width });
     this.cache.clear();
+  }
+
+  /** An independent copy (a path's state continued along several successors). */
+  clone(): SymbolicMemory {
+    const m = new SymbolicMemory(this.d);
+    m.stores.push(...this.stores);
+    m.loads.push(...this.loads);
+    m.cache = new Map(this.cache);
+    return m;
   }
 
   snapshot(): { stores: number; loads: number; cache: Map<string, Sym> } {

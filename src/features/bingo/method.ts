@@ -63,7 +63,7 @@ export const BINGO_VERSION = 'bingo-1';
 
 interface Own { sigs: Map<number, SignatureEvidence>; counts: TraceCounts }
 
-const OWN_MODELS = new WeakMap<Program, Map<string, Own>>();
+const OWN_MODELS = new WeakMap<Program, Map<string, Promise<Own>>>();
 const featureKey = (o: BingoOptions) => `${o.traces.k}/${o.traces.maxTraces}/${o.solverBudget}`;
 
 /** Time spent analysing, and how much of it in Z3 (the benchmark reports the share). */
@@ -88,20 +88,33 @@ export class BingoMethod implements SimilarityMethod<BingoModel> {
     if (!perProgram) OWN_MODELS.set(program, perProgram = new Map());
     const own = perProgram;
     const fkey = featureKey(this.options);
-    const ownOf = async (f: FunctionInfo): Promise<Own> => {
+    // Calling ownModel executes the function's traces and asks its solver questions at once; the
+    // promise is kept, so a model is started once, in the order models are first needed.
+    const ownOf = (f: FunctionInfo): Promise<Own> => {
       const key = `${fkey}@${f.address}`;
       let o = own.get(key);
-      if (!o) { o = await this.ownModel(program, lifter, f); own.set(key, o); }
+      if (!o) {
+        own.set(key, o = this.ownModel(program, lifter, f));
+        // Not kept when it fails; awaited later by whoever needs it (a failure then reaches them).
+        o.catch(() => own.delete(key));
+      }
       return o;
     };
     const graph = this.options.inline ? callGraph(program) : undefined;
+    const targets = functions.map((f) => (graph ? inlineTargets(f, graph, this.options.maxInlineBlocks) : []));
+    const start = (i: number) => { if (i < functions.length) { ownOf(functions[i]!); for (const g of targets[i]!) ownOf(g); } };
     const out: BingoModel[] = [];
-    for (const f of functions) {
-      const mine = await ownOf(f);
+    // One function ahead: its traces execute while Z3 answers the questions of the one before.
+    // Models start in the same order as one at a time, so Z3 is asked the same questions in the same order.
+    start(0);
+    for (let i = 0; i < functions.length; i++) {
+      await this.solver.working();
+      start(i + 1);
+      const mine = await ownOf(functions[i]!);
       const sigs = new Map(mine.sigs);
       const inlined: number[] = [];
       if (graph) {
-        for (const g of inlineTargets(f, graph, this.options.maxInlineBlocks)) {
+        for (const g of targets[i]!) {
           inlined.push(g.address);
           for (const [h, e] of (await ownOf(g)).sigs) if (!sigs.has(h)) sigs.set(h, { ...e, inlinedFrom: g.address });
         }
@@ -117,8 +130,8 @@ export class BingoMethod implements SimilarityMethod<BingoModel> {
     const sigs = new Map<number, SignatureEvidence>();
     const ex = new TraceExecutor(program, lifter, f);
     const askedBefore = this.solver.stats.asked;
-    // Traces are executed and signed in path order without waiting for Z3: a solver question
-    // runs on Z3's worker thread while later traces execute here. Results are taken in path order.
+    // Traces are executed and signed in path order without waiting for Z3 (its questions are
+    // answered once this returns its promise, while the caller goes on). Results are taken in path order.
     const pending: { path: readonly number[]; verdict: Promise<{ ok: true; v: TraceVerdict } | { ok: false; e: unknown }> }[] = [];
     for (const path of enumeratePaths(f, this.options.traces)) {
       counts.traces++;

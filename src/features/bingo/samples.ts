@@ -131,10 +131,11 @@ export async function signTrace(trace: PartialTrace, solver: PathSolver | undefi
     ev.run(row.values);
     outs.forEach((o, i) => values[i]!.push(low32(ev.value(o.value))));
   }
+  const column = new Map(inputs.map((x, j) => [x.id, j]));
   const signatures: IoSignature[] = outs.map((o, i) => {
     const h = new Hasher().int(0x10);
     rows.forEach((row, k) => h.int(row.id).int(values[i]![k]!));
-    const support = supportOf(o.value, inputs);
+    const support = supportOf(o.value, column);
     const samples = rows.slice(0, 2).map((row, k) => ({ inputs: support.map((j) => low32(row.values[j]!)), output: values[i]![k]! }));
     return { hash: h.value(), where: o.where, samples };
   });
@@ -189,11 +190,10 @@ function guidedRows(near: readonly bigint[], inputs: readonly Sym[]): Concrete[]
   return rows;
 }
 
-/** Indices (into `inputs`) of the inputs an expression reads. */
-function supportOf(root: Sym, inputs: readonly Sym[]): number[] {
-  const want = new Map(inputs.map((x, i) => [x.id, i]));
+/** Columns (input index by id) of the inputs an expression reads. */
+function supportOf(root: Sym, column: ReadonlyMap<number, number>): number[] {
   const found: number[] = [];
-  forEachNode(root, (s) => { const i = want.get(s.id); if (i !== undefined) found.push(i); });
+  forEachNode(root, (s) => { const i = column.get(s.id); if (i !== undefined) found.push(i); });
   return found.sort((a, b) => a - b);
 }
 
