@@ -16,10 +16,10 @@ import { SemblanceError } from '../util/errors.js';
 import type { ParsedArgs } from './args.js';
 
 /** Options handed to the Python trainer unchanged (python/trex/train.py --help). */
-const PASS = ['steps', 'stop-after', 'decay', 'weight-decay', 'max-chunks', 'batch', 'lr', 'warmup', 'layers', 'width', 'heads', 'ffn', 'dim', 'dropout', 'threads', 'save-every', 'log-every', 'val-every', 'loss', 'temperature', 'values'];
+const PASS = ['steps', 'stop-after', 'decay', 'weight-decay', 'max-chunks', 'batch', 'lr', 'warmup', 'layers', 'width', 'heads', 'ffn', 'dim', 'dropout', 'threads', 'save-every', 'log-every', 'val-every', 'val-pairs', 'loss', 'temperature', 'values'];
 export const TRAIN_VALUED = ['corpus', 'out', 'projects', 'exclude', 'window', 'seed', 'min-blocks', 'init', 'export', 'validation', 'fraction', ...PASS];
 
-const USAGE = `usage: semblance train pretrain --corpus DIR[,DIR…] --out RUN [--projects P,…] [--exclude P,…] [--fraction F] [--values on|off] [trainer options]
+const USAGE = `usage: semblance train pretrain --corpus DIR[,DIR…] --out RUN [--projects P,…] [--exclude P,…] [--fraction F] [--values on|off] [--prepare-only] [trainer options]
        semblance train finetune --corpus DIR[,DIR…] --out RUN --init PRETRAIN_RUN|none [--loss cosine|contrastive] [--export DIR] [trainer options]
 trainer options: ${PASS.filter((p) => p !== 'loss' && p !== 'values').map((p) => `--${p}`).join(' ')}`;
 
@@ -46,8 +46,9 @@ export async function trainCommand(args: ParsedArgs, err: (line: string) => void
   const window = int('window', 256), seed = int('seed', 1);
   const init = str('init');
   if (kind === 'finetune' && init === undefined) throw new SemblanceError('usage', `finetune needs --init PRETRAIN_RUN (or none, for no pretraining)\n${USAGE}`);
+  const prepareOnly = args.flags.has('prepare-only');
   const initModel = init && init !== 'none' ? join(init, 'model.pt') : undefined;
-  if (initModel && !existsSync(initModel)) throw new SemblanceError('not-found', `${initModel}: no pretrained model (run \`semblance train pretrain --out ${init}\` first)`);
+  if (initModel && !prepareOnly && !existsSync(initModel)) throw new SemblanceError('not-found', `${initModel}: no pretrained model (run \`semblance train pretrain --out ${init}\` first)`);
 
   mkdirSync(out, { recursive: true });
   const data = join(out, 'data');
@@ -69,6 +70,8 @@ export async function trainCommand(args: ParsedArgs, err: (line: string) => void
     if (meta.functions === 0) throw new SemblanceError('empty', `no functions in ${corpusDirs.join(', ')} for the chosen projects`);
   }
 
+  // Data prepared here can be trained elsewhere (a machine with a GPU) with the same command.
+  if (prepareOnly) return 0;
   const pass = PASS.flatMap((k) => { const v = str(k); return v === undefined ? [] : [`--${k}`, v]; });
   const trainerArgs = [kind, '--data', data, '--out', out, '--seed', String(seed), ...(kind === 'finetune' ? ['--init', initModel ?? 'none'] : []), ...pass];
   writeFileSync(join(out, 'command.txt'), `semblance train ${process.argv.slice(3).join(' ')}\n`);
