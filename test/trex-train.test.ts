@@ -81,7 +81,7 @@ describe('Trex training and inference with a tiny model', () => {
     }
   });
 
-  it('serves --method trex in eval and in a cross-architecture diff', () => {
+  it('serves --method trex in eval, a cross-architecture diff, index and search', () => {
     const env = { SEMBLANCE_TREX_MODEL: join(work, 'model') };
     const e = run(['eval', '--corpus', corpus, '--method', 'trex', '--task', 'XA', '--min-blocks', '2', '--json'], env);
     assert.equal(e.code, 0, e.err);
@@ -97,6 +97,20 @@ describe('Trex training and inference with a tiny model', () => {
       assert.ok(m.score >= -1.0001 && m.score <= 1.0001);
       for (let i = 1; i < m.candidates.length; i++) assert.ok(m.candidates[i - 1]!.score >= m.candidates[i]!.score, 'candidates best first');
     }
+    // index stores each function's embedding; search ranks the database by cosine: the stripped copy of the query's own binary first.
+    const db = join(work, 'trex.db');
+    const x = fixture('x86_64', 'O2', 'records');
+    const ix = run(['index', x.stripped, bb, '--db', db, '--method', 'trex', '--json'], env);
+    assert.equal(ix.code, 0, ix.err);
+    const s = run(['search', `${x.path}:compute_stats`, '--db', db, '--method', 'trex', '--top', '5', '--json'], env);
+    assert.equal(s.code, 0, s.err);
+    const q = JSON.parse(s.out) as { query: { address: number }; results: { file: string; address: number; score: number; evidence: { cosine: number }[] }[] };
+    assert.equal(q.results.length, 5);
+    assert.equal(q.results[0]!.file, x.stripped);
+    assert.equal(q.results[0]!.address, q.query.address);
+    assert.ok(Math.abs(q.results[0]!.score - 1) < 1e-5, `self-similarity ${q.results[0]!.score}`);
+    assert.ok(Math.abs(q.results[0]!.evidence[0]!.cosine - 1) < 1e-4);
+    for (let i = 1; i < q.results.length; i++) assert.ok(q.results[i - 1]!.score >= q.results[i]!.score);
     // A missing model is a one-line error, not a stack trace.
     const missing = run(['diff', a, bb, '--method', 'trex'], { SEMBLANCE_TREX_MODEL: join(work, 'nowhere') });
     assert.equal(missing.code, 1);
