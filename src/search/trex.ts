@@ -23,7 +23,7 @@ export interface ModelCard {
 }
 
 export function modelDir(): string {
-  return process.env['SEMBLANCE_TREX_MODEL'] ?? SHIPPED_MODEL;
+  return process.env['SEMBLANCE_TREX_MODEL'] || SHIPPED_MODEL;
 }
 
 export function readModelCard(dir: string): ModelCard {
