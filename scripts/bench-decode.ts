@@ -4,10 +4,10 @@ import { loadElf } from '../src/binfmt/elf.js';
 import { archSpec } from '../src/arch/registry.js';
 import { linearSweep } from '../src/program/linear.js';
 import { buildProgram } from '../src/program/build.js';
+import { median } from './median.js';
 
 const LIBS = ['/usr/i686-linux-gnu/lib/libc.so.6', '/lib/x86_64-linux-gnu/libc.so.6', '/usr/arm-linux-gnueabihf/lib/libc.so.6',
   '/usr/aarch64-linux-gnu/lib/libc.so.6', '/usr/mips-linux-gnu/lib/libc.so.6', '/usr/mipsel-linux-gnu/lib/libc.so.6'];
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const runs = Number(process.env.RUNS ?? 3);
 for (const f of process.argv.length > 2 ? process.argv.slice(2) : LIBS) {
   if (!existsSync(f)) continue;

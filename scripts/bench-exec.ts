@@ -9,8 +9,8 @@ import { loadElf } from '../src/binfmt/elf.js';
 import { callFunction, openExecutable, parseArgs } from '../src/exec/call.js';
 import { buildProgram } from '../src/program/build.js';
 import { lifterOf } from '../src/program/lift.js';
+import { median } from './median.js';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const runs = Number(process.env.RUNS ?? 5);
 
 async function execRate(file: string, func: string, args: bigint[]): Promise<void> {

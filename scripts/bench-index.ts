@@ -12,13 +12,13 @@ import { methodByName } from '../src/search/methods.js';
 import { BingoMethod, DEFAULT_BINGO } from '../src/features/bingo/method.js';
 import { indexFile } from '../src/search/query.js';
 import { SqliteStore } from '../src/store/sqlite.js';
+import { median } from './median.js';
 
 const argv = process.argv.slice(2);
 const mi = argv.indexOf('--method');
 const methodName = mi >= 0 ? argv.splice(mi, 2)[1]! : 'bingo';
 const files = argv.length ? argv : ['/lib/x86_64-linux-gnu/libz.so.1', '/usr/lib/x86_64-linux-gnu/libz.so.1'].filter(existsSync).slice(0, 1);
 const runs = Number(process.env.RUNS ?? 3);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 for (const file of files) {
   const cpuRates: number[] = [];

@@ -16,6 +16,7 @@ import { chunkRanges, chunkSequence } from '../src/model/sequences.js';
 import { buildProgram } from '../src/program/build.js';
 import { analysable } from '../src/search/analyse.js';
 import { modelDir, readModelCard } from '../src/search/trex.js';
+import { median } from './median.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, fallback: string) => { const i = argv.indexOf(name); return i >= 0 ? argv.splice(i, 2)[1]! : fallback; };
@@ -23,7 +24,6 @@ const dir = opt('--model', modelDir());
 const threads = Number(opt('--threads', '2'));
 const file = argv[0] ?? ['/lib/x86_64-linux-gnu/libz.so.1', '/usr/lib/x86_64-linux-gnu/libz.so.1'].find(existsSync)!;
 const runs = Number(process.env.RUNS ?? 5);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const card = readModelCard(dir);
 const enc = await TrexEncoder.load(dir, { window: card.window, batch: 16, threads });

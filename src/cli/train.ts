@@ -31,7 +31,7 @@ export async function trainCommand(args: ParsedArgs, err: (line: string) => void
     if (v === true) throw new SemblanceError('usage', `--${k} needs a value`);
     return v;
   };
-  const int = (k: string, fallback: number): number => {
+  const num = (k: string, fallback: number): number => {
     const v = str(k);
     if (v === undefined) return fallback;
     const n = Number(v);
@@ -43,7 +43,7 @@ export async function trainCommand(args: ParsedArgs, err: (line: string) => void
   const corpusDirs = list('corpus');
   if (!out || corpusDirs.length === 0) throw new SemblanceError('usage', `--corpus and --out are required\n${USAGE}`);
   const kind: DataKind = sub;
-  const window = int('window', 256), seed = int('seed', 1);
+  const window = num('window', 256), seed = num('seed', 1);
   const init = str('init');
   if (kind === 'finetune' && init === undefined) throw new SemblanceError('usage', `finetune needs --init PRETRAIN_RUN (or none, for no pretraining)\n${USAGE}`);
   const prepareOnly = args.flags.has('prepare-only');
@@ -60,9 +60,9 @@ export async function trainCommand(args: ParsedArgs, err: (line: string) => void
     const meta = await writeTrexData(corpusDirs.map(loadCorpus), vocab, data, {
       kind, window, seed,
       projects: list('projects'), exclude: list('exclude'),
-      minBlocks: int('min-blocks', kind === 'pretrain' ? 1 : 5),
-      validation: int('validation', 0.1),
-      fraction: int('fraction', 1),
+      minBlocks: num('min-blocks', kind === 'pretrain' ? 1 : 5),
+      validation: num('validation', 0.1),
+      fraction: num('fraction', 1),
       // Pretraining keeps a long function's first chunks; fine-tuning keeps all (the trainer samples them).
       maxChunks: kind === 'pretrain' ? 8 : Infinity,
     }, err);

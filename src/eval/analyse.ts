@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { loadElf } from '../binfmt/elf.js';
 import type { AnyMethod } from '../search/methods.js';
 import { buildProgram } from '../program/build.js';
-import type { FunctionInfo } from '../program/program.js';
-import type { VariantManifest } from './corpus.js';
+import type { FunctionInfo, Program } from '../program/program.js';
+import type { BinaryManifest, GroundTruthFunction, VariantManifest } from './corpus.js';
 import type { LoadedCorpus } from './load.js';
 
 /** One ground-truth function that takes part in the evaluation. */
@@ -55,34 +55,61 @@ export async function analyseCorpus(
   const analyseSeconds = methods.map(() => 0);
   let buildSeconds = 0, groundTruth = 0, eligible = 0, seeded = 0, missing = 0, binaries = 0;
   const total = variants.reduce((n, v) => n + v.binaries.length, 0);
-  for (const v of variants) {
-    for (const b of v.binaries) {
-      binaries++;
-      groundTruth += b.functions.length;
-      const wanted = b.functions.filter((f) => f.blocks >= minBlocks);
-      eligible += wanted.length;
-      if (wanted.length === 0) continue;
-      let t = performance.now();
-      const program = await buildProgram(loadElf(join(corpus.dir, b.stripped)), { starts: b.functions.map((f) => f.address) });
-      buildSeconds += (performance.now() - t) / 1000;
-      const byAddress = new Map(program.functions.map((f) => [f.address, f]));
-      const found: FunctionInfo[] = [];
-      for (const f of wanted) {
-        const info = byAddress.get(f.address);
-        if (!info) { missing++; continue; }
-        if (info.source === 'known') seeded++;
-        found.push(info);
-        functions.push({ id: functions.length, key: f.key, variant: v, binary: b.name, address: f.address, blocks: f.blocks });
-      }
-      for (let m = 0; m < methods.length; m++) {
-        t = performance.now();
-        const out = await methods[m]!.analyse(program, found);
-        if (out.length !== found.length) throw new Error(`method ${methods[m]!.name} returned ${out.length} features for ${found.length} functions`);
-        analyseSeconds[m]! += (performance.now() - t) / 1000;
-        features[m]!.push(...out);
-      }
-      progress(`[${binaries}/${total}] ${v.id} ${b.name}: ${found.length} functions`);
+  for await (const cb of corpusBinaries(corpus.dir, variants, minBlocks)) {
+    const { variant: v, binary: b } = cb;
+    binaries++;
+    groundTruth += b.functions.length;
+    eligible += cb.eligible;
+    if (!cb.program) continue;
+    buildSeconds += cb.buildSeconds;
+    missing += cb.eligible - cb.found.length;
+    const found: FunctionInfo[] = [];
+    for (const { truth: f, info } of cb.found) {
+      if (info.source === 'known') seeded++;
+      found.push(info);
+      functions.push({ id: functions.length, key: f.key, variant: v, binary: b.name, address: f.address, blocks: f.blocks });
     }
+    for (let m = 0; m < methods.length; m++) {
+      const t = performance.now();
+      const out = await methods[m]!.analyse(cb.program, found);
+      if (out.length !== found.length) throw new Error(`method ${methods[m]!.name} returned ${out.length} features for ${found.length} functions`);
+      analyseSeconds[m]! += (performance.now() - t) / 1000;
+      features[m]!.push(...out);
+    }
+    progress(`[${binaries}/${total}] ${v.id} ${b.name}: ${found.length} functions`);
   }
   return { functions, features, counts: { binaries, groundTruth, eligible, seeded, missing }, timings: { buildSeconds, analyseSeconds } };
+}
+
+/** One binary of a corpus, loaded for analysis. */
+export interface CorpusBinary {
+  readonly variant: VariantManifest;
+  readonly binary: BinaryManifest;
+  /** Ground-truth functions with at least `minBlocks` blocks. */
+  readonly eligible: number;
+  /** The stripped copy's program; undefined (not built) when no function is eligible. */
+  readonly program: Program | undefined;
+  /** Eligible functions found in the stripped copy, in ground-truth order. */
+  readonly found: readonly { readonly truth: GroundTruthFunction; readonly info: FunctionInfo }[];
+  readonly buildSeconds: number;
+}
+
+/**
+ * Every binary of the variants, in order: the stripped copy built with the ground truth's start
+ * addresses as hints (never its names), and its eligible functions matched by address. Shared by
+ * evaluation and by the making of Trex training data, so both see the same functions.
+ */
+export async function* corpusBinaries(dir: string, variants: readonly VariantManifest[], minBlocks: number): AsyncGenerator<CorpusBinary> {
+  for (const variant of variants) {
+    for (const binary of variant.binaries) {
+      const wanted = binary.functions.filter((f) => f.blocks >= minBlocks);
+      if (wanted.length === 0) { yield { variant, binary, eligible: 0, program: undefined, found: [], buildSeconds: 0 }; continue; }
+      const t = performance.now();
+      const program = await buildProgram(loadElf(join(dir, binary.stripped)), { starts: binary.functions.map((f) => f.address) });
+      const buildSeconds = (performance.now() - t) / 1000;
+      const byAddress = new Map(program.functions.map((f) => [f.address, f]));
+      const found = wanted.flatMap((truth) => { const info = byAddress.get(truth.address); return info ? [{ truth, info }] : []; });
+      yield { variant, binary, eligible: wanted.length, program, found, buildSeconds };
+    }
+  }
 }

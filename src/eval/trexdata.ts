@@ -5,14 +5,13 @@
  * keys (same source function = same group); the validation split is by key, so a function's
  * variants never straddle train and validation.
  */
-import { join } from 'node:path';
-import { loadElf } from '../binfmt/elf.js';
 import { MicroTracer, staticFunction } from '../features/trex/microtrace.js';
 import type { DataKind, DataMeta } from '../model/data.js';
 import { DataWriter } from '../model/data.js';
 import type { Vocabulary } from '../model/vocab.js';
-import { buildProgram } from '../program/build.js';
 import { fnv1a32 } from '../util/hash.js';
+import { corpusBinaries } from './analyse.js';
+import type { VariantManifest } from './corpus.js';
 import type { LoadedCorpus } from './load.js';
 
 export interface TrexDataOptions {
@@ -35,28 +34,25 @@ export interface TrexDataOptions {
 export async function writeTrexData(corpora: readonly LoadedCorpus[], vocab: Vocabulary, out: string, opts: TrexDataOptions, progress: (line: string) => void = () => {}): Promise<DataMeta> {
   const writer = new DataWriter(out, opts.kind, vocab, opts.window, opts.maxChunks);
   const groups = new Map<string, number>();
-  const variants = corpora.flatMap((c) => c.variants.filter((v) => (opts.projects.length === 0 || opts.projects.includes(v.project)) && !opts.exclude.includes(v.project)).map((v) => ({ c, v })));
+  const chosen = (v: VariantManifest) => (opts.projects.length === 0 || opts.projects.includes(v.project)) && !opts.exclude.includes(v.project);
+  const total = corpora.reduce((n, c) => n + c.variants.filter(chosen).reduce((m, v) => m + v.binaries.length, 0), 0);
   let n = 0;
-  for (const { c, v } of variants) {
-    n++;
-    for (const b of v.binaries) {
-      const wanted = b.functions.filter((f) => f.blocks >= opts.minBlocks);
-      if (wanted.length === 0) continue;
-      const program = await buildProgram(loadElf(join(c.dir, b.stripped)), { starts: b.functions.map((f) => f.address) });
-      const byAddress = new Map(program.functions.map((f) => [f.address, f]));
+  for (const c of corpora) {
+    for await (const { variant: v, binary: b, program, found } of corpusBinaries(c.dir, c.variants.filter(chosen), opts.minBlocks)) {
+      n++;
+      if (!program) continue;
       const tracer = opts.kind === 'pretrain' ? new MicroTracer(program) : undefined;
       let added = 0;
-      for (const f of wanted) {
+      for (const { truth: f, info } of found) {
         if (opts.fraction < 1 && (fnv1a32(`${v.id}:${f.key}`) % 10000) / 10000 >= opts.fraction) continue;
-        const info = byAddress.get(f.address);
-        if (!info || info.blocks.length === 0) continue;
+        if (info.blocks.length === 0) continue;
         const fn = tracer ? tracer.trace(info, opts.seed) : staticFunction(program, info);
         let group = groups.get(f.key);
         if (group === undefined) groups.set(f.key, (group = groups.size));
         writer.add(fn, group, (fnv1a32(`${opts.seed}:${f.key}`) % 1000) / 1000 < opts.validation);
         added++;
       }
-      progress(`[${n}/${variants.length}] ${v.id} ${b.name}: ${added} functions`);
+      progress(`[${n}/${total}] ${v.id} ${b.name}: ${added} functions`);
     }
   }
   return writer.close();

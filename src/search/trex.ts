@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SimilarityMethod, Scorer, Ranked } from '../features/method.js';
+import type { SimilarityMethod, Scorer } from '../features/method.js';
 import { staticFunction } from '../features/trex/microtrace.js';
 import { TrexEncoder } from '../model/encoder.js';
 import { SHIPPED_MODEL } from '../model/trainer.js';
@@ -18,8 +18,8 @@ export type Embedding = Float32Array;
 
 /** What a model directory says about the model besides its weights (written by `semblance train finetune`). */
 export interface ModelCard {
+  /** Tokens per chunk the model was trained with. */
   readonly window: number;
-  readonly dim: number;
 }
 
 export function modelDir(): string {
@@ -28,7 +28,7 @@ export function modelDir(): string {
 
 export function readModelCard(dir: string): ModelCard {
   const file = join(dir, 'model.json');
-  if (!existsSync(file)) return { window: 256, dim: 0 };
+  if (!existsSync(file)) return { window: 256 };
   return JSON.parse(readFileSync(file, 'utf8')) as ModelCard;
 }
 
@@ -57,15 +57,9 @@ export class TrexMethod implements SimilarityMethod<Embedding> {
     return encoder.embed(functions.map((f) => staticFunction(program, f)));
   }
 
-  scorer(population: readonly Embedding[]): Scorer<Embedding> {
-    return {
-      score: cosine,
-      rank(query, k) {
-        const all: Ranked[] = population.map((e, index) => ({ index, score: cosine(query, e) }));
-        all.sort((a, b) => b.score - a.score || a.index - b.index);
-        return all.slice(0, k);
-      },
-    };
+  /** No index: callers score every member (search/rank.ts), a dot product each. */
+  scorer(): Scorer<Embedding> {
+    return { score: cosine };
   }
 
   encode(e: Embedding): unknown {
