@@ -5,7 +5,7 @@
  * again. `finetune` then exports ONNX and writes a model directory (`--export`, default
  * RUN/model) that `--method trex` loads: model.onnx, vocab.json, model.json and both runs' logs.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCorpus } from '../eval/load.js';
 import { writeTrexData } from '../eval/trexdata.js';
@@ -67,7 +67,11 @@ export async function trainCommand(args: ParsedArgs, err: (line: string) => void
       maxChunks: kind === 'pretrain' ? 8 : Infinity,
     }, err);
     err(`${data}: ${meta.functions} functions, ${meta.sequences} sequences, ${meta.tokens} tokens, vocabulary ${meta.vocab} (${((performance.now() - t) / 1000).toFixed(1)} s)`);
-    if (meta.functions === 0) throw new SemblanceError('empty', `no functions in ${corpusDirs.join(', ')} for the chosen projects`);
+    if (meta.functions === 0) {
+      // An empty data directory would be reused by the next run: leave none behind.
+      rmSync(data, { recursive: true, force: true });
+      throw new SemblanceError('empty', `no functions in ${corpusDirs.join(', ')} for the chosen projects`);
+    }
   }
 
   // Data prepared here can be trained elsewhere (a machine with a GPU) with the same command.
