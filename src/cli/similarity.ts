@@ -80,7 +80,8 @@ export async function searchCommand(args: string[], o: SimilarityOptions, io: Ou
     if (o.json) io.out(JSON.stringify({ query: r.query, method: m.name, candidates: r.candidates, results: r.results }));
     else {
       io.out(`${r.query.file}:${r.query.name} (${hex(r.query.address)}) against ${r.candidates} functions (${m.name})`);
-      for (const x of r.results) io.out(`${x.score.toFixed(3)}  ${x.file}:${x.name} ${hex(x.address)}  (${x.evidence.length} shared behaviours shown)`);
+      // Evidence is method-specific (BinGo: shared behaviours; Trex: the cosine), so only its size is shown here.
+      for (const x of r.results) io.out(`${x.score.toFixed(3)}  ${x.file}:${x.name} ${hex(x.address)}  (${x.evidence.length} evidence item${x.evidence.length === 1 ? '' : 's'}; --json shows them)`);
     }
     return 0;
   } finally { store.close(); }
