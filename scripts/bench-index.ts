@@ -35,10 +35,10 @@ for (const file of files) {
     const ms = performance.now() - t0;
     // CPU time of every thread of the process (Z3's worker, the garbage collector), so per-core throughput is honest.
     const cpu = process.cpuUsage(cpu0);
-    cpuRates.push(functions / ((cpu.user + cpu.system) / 1e6));
     idles.push(performance.eventLoopUtilization(elu0).idle / ms);
     if (out.status !== 'indexed') throw new Error(`${file}: ${out.status}`);
     functions = out.functions;
+    cpuRates.push(functions / ((cpu.user + cpu.system) / 1e6));
     rates.push(functions / (ms / 1000));
     // Z3's one-time start-up (loading its WebAssembly) is reported apart from the per-query share.
     if (m instanceof BingoMethod) { shares.push((m.timings.solverMs - m.solverInitMs - solverBefore) / ms); inits.push(m.solverInitMs); }
