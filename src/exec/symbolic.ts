@@ -26,6 +26,16 @@ export type Sym =
 
 export const argsOf = (s: Sym): readonly Sym[] => (s.kind === 'const' ? [] : s.args);
 
+const NO_ARGS: readonly Sym[] = [];
+/**
+ * Every node is made here with every field, in one order, so all share one hidden class: code
+ * reading nodes of mixed kinds stays monomorphic. (One object literal per kind made V8 deoptimise
+ * and re-optimise the hot paths again and again, and its compiler threads cost as much CPU as the analysis.)
+ */
+function node(kind: Sym['kind'], id: number, width: number, value: bigint, op: string, lo: number, name: string, args: readonly Sym[]): Sym {
+  return { kind, id, width, value, op, lo, name, args } as unknown as Sym;
+}
+
 const MASKS: bigint[] = Array.from({ length: 129 }, (_, w) => (1n << BigInt(w)) - 1n);
 const mask = (w: number) => MASKS[w]!;
 const COMMUTATIVE = new Set<BinOp>(['add', 'mul', 'and', 'or', 'xor']);
@@ -146,7 +156,7 @@ export class SymbolicDomain implements Domain<Sym> {
     const v = value & mask(width);
     const byValue = this.consts[width] ??= new Map();
     let c = byValue.get(v);
-    if (!c) { c = { kind: 'const', id: this.nextId++, width, value: v }; byValue.set(v, c); }
+    if (!c) { c = node('const', this.nextId++, width, v, '', 0, '', NO_ARGS); byValue.set(v, c); }
     return c;
   }
 
@@ -162,7 +172,7 @@ export class SymbolicDomain implements Domain<Sym> {
 
   private inputOver(name: string, width: number, args: readonly Sym[], overFresh: boolean): Sym {
     const key = `i${width}:${name}:${args.map((a) => a.id).join(',')}`;
-    return this.find(key, overFresh) ?? this.keep(key, overFresh, { kind: 'input', id: this.nextId, width, name, args });
+    return this.find(key, overFresh) ?? this.keep(key, overFresh, node('input', this.nextId, width, 0n, '', 0, name, args));
   }
 
   mkUnop(op: UnOp, x: Sym): Sym {
@@ -170,7 +180,7 @@ export class SymbolicDomain implements Domain<Sym> {
     if (x.kind === 'const') return this.const(w, foldUnary(op, w, x.value));
     if ((op === 'not' || op === 'neg') && x.kind === 'unop' && x.op === op) return x.args[0];
     const key = `u${op}${w}:${x.id}`, over = this.isOverFresh(x);
-    return this.find(key, over) ?? this.keep(key, over, { kind: 'unop', id: this.nextId, width: w, op, args: [x] as const });
+    return this.find(key, over) ?? this.keep(key, over, node('unop', this.nextId, w, 0n, op, 0, '', [x]));
   }
 
   mkBinop(op: BinOp, a: Sym, b: Sym): Sym {
@@ -230,7 +240,7 @@ export class SymbolicDomain implements Domain<Sym> {
       default: return assertNever(op, 'binary operation');
     }
     const key = `b${op}${w}:${a.id},${b.id}`, over = this.isOverFresh(a) || this.isOverFresh(b);
-    return this.find(key, over) ?? this.keep(key, over, { kind: 'binop', id: this.nextId, width: w, op, args: [a, b] as const });
+    return this.find(key, over) ?? this.keep(key, over, node('binop', this.nextId, w, 0n, op, 0, '', [a, b]));
   }
 
   mkCmp(op: CmpOp, a: Sym, b: Sym): Sym {
@@ -251,7 +261,7 @@ export class SymbolicDomain implements Domain<Sym> {
       if (a.op === 'xor' && y.kind === 'const') return this.mkCmp(op, x, this.const(x.width, b.value ^ y.value));
     }
     const key = `p${op}:${a.id},${b.id}`, over = this.isOverFresh(a) || this.isOverFresh(b);
-    return this.find(key, over) ?? this.keep(key, over, { kind: 'cmp', id: this.nextId, width: 1 as const, op, args: [a, b] as const });
+    return this.find(key, over) ?? this.keep(key, over, node('cmp', this.nextId, 1, 0n, op, 0, '', [a, b]));
   }
 
   mkExt(kind: 'zext' | 'sext', x: Sym, to: number): Sym {
@@ -262,7 +272,7 @@ export class SymbolicDomain implements Domain<Sym> {
     }
     if (x.kind === kind) return this.mkExt(kind, x.args[0], to);
     const key = `${kind}${to}:${x.id}`, over = this.isOverFresh(x);
-    return this.find(key, over) ?? this.keep(key, over, { kind, id: this.nextId, width: to, args: [x] as const });
+    return this.find(key, over) ?? this.keep(key, over, node(kind, this.nextId, to, 0n, '', 0, '', [x]));
   }
 
   /** Extract results by (operand, lo, width): the rewrites below walk operands, so each is done once. */
@@ -299,7 +309,7 @@ export class SymbolicDomain implements Domain<Sym> {
       return this.mkBinop(x.op, this.mkExtract(x.args[0], 0, width), this.mkExtract(x.args[1], 0, width));
     }
     const key = `x${lo},${width}:${x.id}`, over = this.isOverFresh(x);
-    return this.find(key, over) ?? this.keep(key, over, { kind: 'extract', id: this.nextId, width, lo, args: [x] as const });
+    return this.find(key, over) ?? this.keep(key, over, node('extract', this.nextId, width, 0n, '', lo, '', [x]));
   }
 
   mkConcat(hi: Sym, lo: Sym): Sym {
@@ -311,19 +321,19 @@ export class SymbolicDomain implements Domain<Sym> {
       return this.mkExtract(hi.args[0], lo.lo, w);
     }
     const key = `k:${hi.id},${lo.id}`, over = this.isOverFresh(hi) || this.isOverFresh(lo);
-    return this.find(key, over) ?? this.keep(key, over, { kind: 'concat', id: this.nextId, width: w, args: [hi, lo] as const });
+    return this.find(key, over) ?? this.keep(key, over, node('concat', this.nextId, w, 0n, '', 0, '', [hi, lo]));
   }
 
   mkIte(c: Sym, t: Sym, e: Sym): Sym {
     if (c.kind === 'const') return c.value !== 0n ? t : e;
     if (t === e) return t;
     const key = `?:${c.id},${t.id},${e.id}`, over = this.isOverFresh(c) || this.isOverFresh(t) || this.isOverFresh(e);
-    return this.find(key, over) ?? this.keep(key, over, { kind: 'ite', id: this.nextId, width: t.width, args: [c, t, e] as const });
+    return this.find(key, over) ?? this.keep(key, over, node('ite', this.nextId, t.width, 0n, '', 0, '', [c, t, e]));
   }
 
   mkOpaque(name: string, width: number, args: readonly Sym[]): Sym {
     const key = `o${width}:${name}:${args.map((a) => a.id).join(',')}`, over = args.some((a) => this.isOverFresh(a));
-    return this.find(key, over) ?? this.keep(key, over, { kind: 'opaque', id: this.nextId, width, name, args });
+    return this.find(key, over) ?? this.keep(key, over, node('opaque', this.nextId, width, 0n, '', 0, name, args));
   }
 
   // Domain<Sym>
@@ -397,64 +407,123 @@ export class SymbolicMemory implements Memory<Sym> {
   }
 }
 
+/** Node kinds as the evaluator's opcodes. */
+const enum Op { Input, Unary, Binary, Ite, Opaque }
+type Fn1 = (x: Concrete) => Concrete;
+type Fn2 = (a: Concrete, b: Concrete) => Concrete;
+type FnN = (args: readonly Concrete[]) => Concrete;
+
+/**
+ * The concrete domain's operation for a node, made once per (kind, operation, widths) for the
+ * process: the domain builds a new closure per call, and every trace of every function asks for
+ * the same few.
+ */
+const OPERATIONS = new Map<string | number, Fn1 | Fn2 | FnN>();
+const UNOPS = ['not', 'neg', 'bswap', 'popcount', 'clz', 'ctz'] as const;
+const BINOPS = ['add', 'sub', 'mul', 'and', 'or', 'xor', 'shl', 'lshr', 'ashr', 'rotl', 'rotr', 'udiv', 'sdiv', 'urem', 'srem'] as const;
+const CMPOPS = ['eq', 'ne', 'ult', 'ule', 'slt', 'sle'] as const;
+const code = (k: number, a: number, b = 0, c = 0) => ((k * 256 + a) * 256 + b) * 256 + c;
+function operation(s: Sym): Fn1 | Fn2 | FnN {
+  let key: string | number;
+  switch (s.kind) {
+    case 'unop': key = code(1, UNOPS.indexOf(s.op), s.width); break;
+    case 'binop': key = code(2, BINOPS.indexOf(s.op), s.width); break;
+    case 'cmp': key = code(3, CMPOPS.indexOf(s.op), s.args[0].width); break;
+    case 'zext': key = code(4, s.args[0].width, s.width); break;
+    case 'sext': key = code(5, s.args[0].width, s.width); break;
+    case 'extract': key = code(6, s.lo, s.width, s.args[0].width); break;
+    case 'concat': key = code(7, s.args[0].width, s.args[1].width); break;
+    case 'opaque': key = `${s.width}:${s.name}`; break;
+    case 'const': case 'input': case 'ite': throw new Error(`no operation for ${s.kind}`);
+    default: return assertNever(s, 'expression');
+  }
+  let f = OPERATIONS.get(key);
+  if (!f) {
+    const d = concrete;
+    switch (s.kind) {
+      case 'unop': f = d.unop(s.op, s.width); break;
+      case 'binop': f = d.binop(s.op, s.width); break;
+      case 'cmp': f = d.cmp(s.op, s.args[0].width); break;
+      case 'zext': f = d.zext(s.args[0].width, s.width); break;
+      case 'sext': f = d.sext(s.args[0].width, s.width); break;
+      case 'extract': f = d.extract(s.lo, s.width, s.args[0].width); break;
+      case 'concat': f = d.concat(s.args[0].width, s.args[1].width); break;
+      case 'opaque': f = d.opaque(s.name, s.width); break;
+      default: throw new Error('no operation for this kind');
+    }
+    OPERATIONS.set(key, f);
+  }
+  return f;
+}
+
 /**
  * Evaluates a set of expressions on concrete inputs with the concrete domain's operations:
- * compiled once into a topologically ordered program, run once per assignment.
+ * compiled once into a flat, topologically ordered program (opcodes and operand slots in typed
+ * arrays, constants placed once), run once per assignment. No closure per node: a trace's
+ * evaluator is made for every trace signed, so making it must be cheap.
  */
 export class SymEvaluator {
-  private readonly order: Sym[] = [];
-  private readonly ops: ((vals: Concrete[]) => Concrete)[] = [];
-  private readonly slot = new Map<number, number>();
   readonly inputs: Sym[];
-  private readonly vals: Concrete[];
+  private readonly slot = new Map<number, number>();
+  /** Values by slot: constants first (set once), then one per operation. */
+  private readonly vals: Concrete[] = [];
+  private readonly first: number;
+  private readonly ops: Op[] = [];
+  private readonly fns: (Fn1 | Fn2 | FnN | undefined)[] = [];
+  private readonly a: number[] = [];
+  private readonly b: number[] = [];
+  private readonly c: number[] = [];
+  /** Opaque operands, by operation (rare). */
+  private readonly lists: (readonly number[] | undefined)[] = [];
 
   constructor(roots: readonly Sym[], inputs: readonly Sym[]) {
     this.inputs = [...inputs];
+    const inputIndex = new Map<number, number>();
+    inputs.forEach((x, i) => inputIndex.set(x.id, i));
+    // Constants take the first slots; everything else follows in topological (post-)order.
+    const order: Sym[] = [];
     const seen = new Set<number>();
     const visit = (s: Sym): void => {
       if (seen.has(s.id)) return;
       seen.add(s.id);
-      for (const a of argsOf(s)) visit(a);
-      this.slot.set(s.id, this.order.length);
-      this.order.push(s);
+      if (s.kind === 'const') { this.slot.set(s.id, this.vals.length); this.vals.push(concrete.constant(s.width, s.value)); return; }
+      for (const x of s.args) visit(x);
+      order.push(s);
     };
-    // Iterative deepening would avoid recursion limits; trace expressions are shallow (≤ a few hundred nodes).
+    // Trace expressions are shallow (a few hundred nodes), so recursion is safe.
     for (const r of roots) visit(r);
-    const inputIndex = new Map(inputs.map((x, i) => [x.id, i]));
-    for (const s of this.order) this.ops.push(this.compile(s, inputIndex));
-    this.vals = new Array(this.order.length);
-  }
-
-  private compile(s: Sym, inputIndex: Map<number, number>): (vals: Concrete[]) => Concrete {
-    const d = concrete;
+    this.first = this.vals.length;
+    for (const s of order) { this.slot.set(s.id, this.vals.length); this.vals.push(0); }
     const at = (x: Sym) => this.slot.get(x.id)!;
-    switch (s.kind) {
-      case 'const': { const v = d.constant(s.width, s.value); return () => v; }
-      case 'input': {
-        const i = inputIndex.get(s.id);
-        if (i === undefined) return () => 0;
-        return () => this.current[i] ?? 0;
+    for (const s of order) {
+      let op: Op, f: Fn1 | Fn2 | FnN | undefined, a = 0, b = 0, c = 0, list: number[] | undefined;
+      switch (s.kind) {
+        case 'input': op = Op.Input; a = inputIndex.get(s.id) ?? -1; break;
+        case 'unop': case 'zext': case 'sext': case 'extract': op = Op.Unary; f = operation(s); a = at(s.args[0]); break;
+        case 'binop': case 'cmp': case 'concat': op = Op.Binary; f = operation(s); a = at(s.args[0]); b = at(s.args[1]); break;
+        case 'ite': op = Op.Ite; a = at(s.args[0]); b = at(s.args[1]); c = at(s.args[2]); break;
+        case 'opaque': op = Op.Opaque; f = operation(s); list = s.args.map(at); break;
+        case 'const': throw new Error('constants are placed first');
+        default: return assertNever(s, 'expression');
       }
-      case 'unop': { const f = d.unop(s.op, s.width), a = at(s.args[0]); return (v) => f(v[a]!); }
-      case 'binop': { const f = d.binop(s.op, s.width), a = at(s.args[0]), b = at(s.args[1]); return (v) => f(v[a]!, v[b]!); }
-      case 'cmp': { const f = d.cmp(s.op, s.args[0].width), a = at(s.args[0]), b = at(s.args[1]); return (v) => f(v[a]!, v[b]!); }
-      case 'zext': { const f = d.zext(s.args[0].width, s.width), a = at(s.args[0]); return (v) => f(v[a]!); }
-      case 'sext': { const f = d.sext(s.args[0].width, s.width), a = at(s.args[0]); return (v) => f(v[a]!); }
-      case 'extract': { const f = d.extract(s.lo, s.width, s.args[0].width), a = at(s.args[0]); return (v) => f(v[a]!); }
-      case 'concat': { const f = d.concat(s.args[0].width, s.args[1].width), a = at(s.args[0]), b = at(s.args[1]); return (v) => f(v[a]!, v[b]!); }
-      case 'ite': { const a = at(s.args[0]), b = at(s.args[1]), c = at(s.args[2]); return (v) => (v[a] !== 0 ? v[b]! : v[c]!); }
-      case 'opaque': { const f = d.opaque(s.name, s.width), as = s.args.map(at); return (v) => f(as.map((i) => v[i]!)); }
-      default: return assertNever(s, 'expression');
+      this.ops.push(op); this.fns.push(f); this.a.push(a); this.b.push(b); this.c.push(c); this.lists.push(list);
     }
   }
 
-  private current: readonly Concrete[] = [];
-
   /** Runs every node on one assignment (one value per input, already at the input's width). */
   run(assignment: readonly Concrete[]): void {
-    this.current = assignment;
-    const v = this.vals, ops = this.ops;
-    for (let i = 0; i < ops.length; i++) v[i] = ops[i]!(v);
+    const v = this.vals, ops = this.ops, fns = this.fns, A = this.a, B = this.b, C = this.c, base = this.first;
+    for (let i = 0; i < ops.length; i++) {
+      let r: Concrete;
+      switch (ops[i]!) {
+        case Op.Input: { const k = A[i]!; r = k < 0 ? 0 : assignment[k] ?? 0; break; }
+        case Op.Unary: r = (fns[i] as Fn1)(v[A[i]!]!); break;
+        case Op.Binary: r = (fns[i] as Fn2)(v[A[i]!]!, v[B[i]!]!); break;
+        case Op.Ite: r = v[A[i]!] !== 0 ? v[B[i]!]! : v[C[i]!]!; break;
+        case Op.Opaque: r = (fns[i] as FnN)(this.lists[i]!.map((k) => v[k]!)); break;
+      }
+      v[base + i] = r;
+    }
   }
 
   /** The value of a root after `run`. */

@@ -234,9 +234,9 @@ export function canonicalInputs(outputs: readonly Sym[], constraint: Sym): Sym[]
     if (seen.has(s.id)) return;
     seen.add(s.id);
     if (s.kind === 'input') { order.push(s); return; }
-    let args = argsOf(s);
-    if ((s.kind === 'binop' || s.kind === 'cmp') && isCommutative(s)) args = [...args].sort((a, b) => shapeOf(a) - shapeOf(b));
-    for (const a of args) walk(a);
+    // Commutative operands in shape order (two of them: compared, not sorted, to spare an array per node).
+    if ((s.kind === 'binop' || s.kind === 'cmp') && isCommutative(s) && shapeOf(s.args[1]) < shapeOf(s.args[0])) { walk(s.args[1]); walk(s.args[0]); return; }
+    for (const a of argsOf(s)) walk(a);
   };
   const roots = [...outputs].sort((a, b) => shapeOf(a) - shapeOf(b));
   for (const r of roots) walk(r);
