@@ -113,3 +113,17 @@ function symtabIndex(b: Buffer): number {
   for (let i = 0; i < n; i++) if (b.readUInt32LE(shoff + 40 * i + 4) === 2) return i;
   throw new Error('no symtab');
 }
+
+describe('analysing commands run with a roomier young generation', () => {
+  const child = join(import.meta.dirname, 'support', 'heap-child.js');
+  it('reruns once with the flag, passing arguments and the exit code through', () => {
+    const r = spawnSync(process.execPath, [child, '3'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    assert.equal(r.status, 3);
+    assert.deepEqual(JSON.parse(r.stdout), ['--max-semi-space-size=64']);
+  });
+  it('does not rerun when the size is already given', () => {
+    const r = spawnSync(process.execPath, ['--max-semi-space-size=32', child, '0'], { encoding: 'utf8' });
+    assert.equal(r.status, 0);
+    assert.deepEqual(JSON.parse(r.stdout), ['--max-semi-space-size=32']);
+  });
+});

@@ -10,6 +10,7 @@ import { statsCommand } from './stats.js';
 import { trainCommand, TRAIN_VALUED } from './train.js';
 import { closeMethods } from '../search/methods.js';
 import { diffCommand, indexCommand, parseTop, searchCommand } from './similarity.js';
+import { needsRoomyHeap, rerunWithRoomyHeap } from './heap.js';
 
 const USAGE = `usage: semblance <command> [options]
 
@@ -79,8 +80,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Commands that analyse functions (BinGo, Trex) run with a roomier young generation (heap.ts). */
+const ANALYSING = new Set(['diff', 'index', 'search', 'eval']);
+const argv = process.argv.slice(2);
 // Methods may hold worker threads (Z3's) that would keep the process alive.
-const finished = main(process.argv.slice(2)).finally(() => closeMethods());
+const finished = ANALYSING.has(argv[0] ?? '') && needsRoomyHeap() ? rerunWithRoomyHeap() : main(argv).finally(() => closeMethods());
 finished.then(
   (code) => { process.exitCode = code; },
   (e: unknown) => {
