@@ -165,6 +165,19 @@ describe('BinGo signatures', () => {
     for (const m of models) assert.equal(m.counts.traces, m.counts.kept + m.counts.noise + m.counts.infeasible + m.counts.failed);
   });
 
+  it('keeps the traces of a function that is all compiler code rather than leave it no model', async () => {
+    // At -O2 on i386, words' qsort comparator is a few instructions, half of them frame and return.
+    const p = await load(fixture('x86', 'O2', 'words').path);
+    const fs = p.functions.filter((f) => !f.resolver);
+    const models = await plain.analyse(p, fs);
+    const cmp = models[fs.findIndex((f) => f.name === 'cmp_text')]!;
+    assert.ok(cmp.sigs.length > 0 && cmp.counts.kept > 0, 'cmp_text has signatures');
+    models.forEach((m, i) => {
+      const executed = m.counts.traces - m.counts.failed;
+      assert.ok(executed === 0 || m.counts.noise < executed, `${fs[i]!.name}: not every executed trace is pruned`);
+    });
+  });
+
   // The cross-architecture claim, measured: over every pair of targets, the true counterpart of a
   // function ranks first (by containment) far more often than chance.
   it('matches functions across architectures better than chance', async () => {

@@ -87,3 +87,20 @@ describe('functions and CFGs', () => {
     }
   });
 });
+
+describe('GNU indirect functions', () => {
+  // Debian's x86-64 libm picks sin, cos, exp… by CPU at load time: those symbols mark resolvers.
+  const LIBM = '/lib/x86_64-linux-gnu/libm.so.6';
+  it('marks the code of IFUNC symbols as resolvers, and only that', async () => {
+    const { execFileSync } = await import('node:child_process');
+    // By address: one name may be an IFUNC in one symbol version and a plain function in another.
+    const ifuncs = new Set(execFileSync('readelf', ['-Ws', '--dyn-syms', LIBM], { encoding: 'utf8' }).split('\n')
+      .map((l) => l.trim().split(/\s+/)).filter((f) => f[3] === 'IFUNC').map((f) => parseInt(f[1]!, 16)));
+    assert.ok(ifuncs.size > 20, `readelf lists IFUNCs in ${LIBM}`);
+    const p = await buildProgram(loadElf(LIBM));
+    const resolvers = p.functions.filter((f) => f.resolver);
+    assert.ok(resolvers.length > 0);
+    for (const f of p.functions) assert.equal(f.resolver === true, ifuncs.has(f.address), `${f.name} at ${f.address.toString(16)}`);
+    assert.ok(p.functions.find((f) => f.name === 'sin')?.resolver);
+  });
+});

@@ -252,7 +252,7 @@ function readSymbols(r: ByteReader, is64: boolean, s: Section, sections: readonl
     const thumb = arch === 'arm' && type === 'func' && (value & 1) === 1;
     out.push({
       name, address: thumb ? value - 1 : value, size, type, bind: SYM_BINDS[info >> 4] ?? 'other', sectionIndex: shndx,
-      source: s.type === SHT_SYMTAB ? 'symtab' : 'dynsym', thumb, index: i,
+      source: s.type === SHT_SYMTAB ? 'symtab' : 'dynsym', thumb, index: i, ifunc: (info & 0xf) === STT_GNU_IFUNC,
     });
   }
   return out;

@@ -40,6 +40,8 @@ export interface ElfSymbol {
   readonly thumb: boolean;
   /** Index in its table (dynsym indices name MIPS GOT entries and stubs). */
   readonly index: number;
+  /** A GNU indirect function: the code at `address` is its resolver, which returns the implementation chosen at load time. */
+  readonly ifunc: boolean;
 }
 
 /** ARM mapping symbols `$a`, `$t`, `$d` (and AArch64 `$x`, `$d`): what kind of bytes follow. */

@@ -50,7 +50,7 @@ function showIr(p: Program, f: FunctionInfo, json: boolean, io: Output): void {
 function showFunctions(p: Program, json: boolean, io: Output): void {
   if (json) {
     const functions = p.functions.flatMap((f) => {
-      const row = { name: f.name, address: f.address, size: f.size, blocks: f.blocks.length, instructions: f.instructionCount, source: f.source, ...(p.arch === 'arm' ? { thumb: f.thumb } : {}) };
+      const row = { name: f.name, address: f.address, size: f.size, blocks: f.blocks.length, instructions: f.instructionCount, source: f.source, ...(p.arch === 'arm' ? { thumb: f.thumb } : {}), ...(f.resolver ? { resolver: true } : {}) };
       return [row, ...f.aliases.map((name) => ({ ...row, name, aliasOf: f.name }))];
     });
     io.out(JSON.stringify({ file: p.image.file, arch: p.arch, functions }));
@@ -60,7 +60,8 @@ function showFunctions(p: Program, json: boolean, io: Output): void {
   io.out(`${'address'.padEnd(12)} ${'size'.padStart(7)} ${'blocks'.padStart(6)} ${'insns'.padStart(6)}  name`);
   for (const f of p.functions) {
     const alias = f.aliases.length ? `  (= ${f.aliases.join(', ')})` : '';
-    io.out(`${hex(f.address).padEnd(12)} ${String(f.size).padStart(7)} ${String(f.blocks.length).padStart(6)} ${String(f.instructionCount).padStart(6)}  ${f.name}${alias}`);
+    const resolver = f.resolver ? '  [ifunc resolver]' : '';
+    io.out(`${hex(f.address).padEnd(12)} ${String(f.size).padStart(7)} ${String(f.blocks.length).padStart(6)} ${String(f.instructionCount).padStart(6)}  ${f.name}${alias}${resolver}`);
   }
 }
 

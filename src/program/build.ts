@@ -70,6 +70,7 @@ interface Seed {
   size: number;
   thumb: boolean;
   source: FunctionSource;
+  resolver?: true;
 }
 
 class ProgramBuilder {
@@ -175,13 +176,15 @@ class ProgramBuilder {
     const syms: ElfSymbol[] = [...this.image.symbols, ...this.image.dynamicSymbols];
     for (const s of syms) {
       if (s.type !== 'func' || s.sectionIndex === 0 || !s.name || !this.isCode(s.address)) continue;
-      const seed = this.seeds.get(s.address);
+      let seed = this.seeds.get(s.address);
       if (!seed) {
         this.addSeed(s.address, s.thumb, s.source, [s.name], s.size);
+        seed = this.seeds.get(s.address)!;
       } else {
         if (!seed.names.includes(s.name)) seed.names.push(s.name);
         if (seed.size === 0) seed.size = s.size;
       }
+      if (s.ifunc) seed.resolver = true;
     }
     // Prefer a global, unadorned name as the function's name; the rest are aliases.
     const globals = new Set(syms.filter((s) => s.bind !== 'local').map((s) => s.name));
@@ -353,7 +356,7 @@ class ProgramBuilder {
     for (const [a, i] of insns) extent = Math.max(extent, a + i.size);
     return {
       name: seed.names[0] ?? `sub_${start.toString(16)}`, aliases: seed.names.slice(1), address: start,
-      size: seed.size > 0 ? seed.size : extent - start, thumb, source: seed.source, blocks, calls, jumpTables: tables,
+      size: seed.size > 0 ? seed.size : extent - start, thumb, source: seed.source, ...(seed.resolver ? { resolver: true as const } : {}), blocks, calls, jumpTables: tables,
       unresolvedJumps: unresolved, instructionCount: count,
     };
   }

@@ -42,6 +42,11 @@ export interface FunctionInfo {
   /** Indirect jumps that are neither returns nor resolved tables (addresses). */
   readonly unresolvedJumps: readonly number[];
   readonly instructionCount: number;
+  /**
+   * Set when a symbol marks this code as a GNU indirect function's resolver: the name belongs to
+   * the implementation it picks at load time (libm's `sin` on x86-64), not to this code.
+   */
+  readonly resolver?: true;
 }
 
 export interface Program {

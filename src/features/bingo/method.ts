@@ -9,7 +9,7 @@ import type { FunctionInfo, Program } from '../../program/program.js';
 import type { Ranked, Scorer, SimilarityMethod } from '../method.js';
 import type { IoSample, TraceVerdict } from './samples.js';
 import { signTrace } from './samples.js';
-import type { TraceOptions } from './traces.js';
+import type { PartialTrace, TraceOptions } from './traces.js';
 import { DEFAULT_TRACE_OPTIONS, TraceExecutor, enumeratePaths } from './traces.js';
 
 /** Why a signature is in a model: the trace that produced it, and a few of its samples. */
@@ -59,7 +59,7 @@ export const DEFAULT_BINGO: BingoOptions = { idf: false, inline: true, traces: D
 const TERMINATION = new Set(['exit', '_exit', '_Exit', 'abort', '__stack_chk_fail', '__assert_fail', '__assert', 'err', 'errx',
   'verr', 'verrx', '__fortify_fail', '__chk_fail', 'longjmp', 'siglongjmp', 'pthread_exit', 'quick_exit', 'error']);
 
-export const BINGO_VERSION = 'bingo-1';
+export const BINGO_VERSION = 'bingo-2';
 
 interface Own { sigs: Map<number, SignatureEvidence>; counts: TraceCounts }
 
@@ -133,17 +133,27 @@ export class BingoMethod implements SimilarityMethod<BingoModel> {
     // Traces are executed and signed in path order without waiting for Z3 (its questions are
     // answered once this returns its promise, while the caller goes on). Results are taken in path order.
     const pending: { path: readonly number[]; verdict: Promise<{ ok: true; v: TraceVerdict } | { ok: false; e: unknown }> }[] = [];
-    for (const path of enumeratePaths(f, this.options.traces)) {
-      counts.traces++;
-      let trace;
-      try { trace = ex.run(path); } catch { trace = undefined; }
-      if (!trace) { counts.failed++; continue; }
-      if (trace.instructions > 0 && trace.noise * 2 >= trace.instructions) { counts.noise++; continue; }
+    const sign = (path: readonly number[], trace: PartialTrace) => {
       // Z3 answers in milliseconds, not microseconds: a per-function budget keeps it from dominating.
       // Questions count when asked (cached or not), so features never depend on analysis order.
       const budgetLeft = this.solver.stats.asked - askedBefore < this.options.solverBudget;
       const verdict = signTrace(trace, budgetLeft ? this.solver : undefined).then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, e }));
       pending.push({ path, verdict });
+    };
+    const noisy: [readonly number[], PartialTrace][] = [];
+    for (const path of enumeratePaths(f, this.options.traces)) {
+      counts.traces++;
+      let trace;
+      try { trace = ex.run(path); } catch { trace = undefined; }
+      if (!trace) { counts.failed++; continue; }
+      if (trace.instructions > 0 && trace.noise * 2 >= trace.instructions) { counts.noise++; noisy.push([path, trace]); continue; }
+      sign(path, trace);
+    }
+    // A tiny function can be mostly prologue and return (`endbr64; movzx eax, byte [rdi]; ret`):
+    // pruning every trace would leave it nothing to be found by, so then its traces are all kept.
+    if (pending.length === 0 && noisy.length > 0) {
+      counts.noise = 0;
+      for (const [path, trace] of noisy) sign(path, trace);
     }
     for (const { path, verdict: promised } of pending) {
       const r = await promised;
