@@ -65,9 +65,40 @@ export function forEachNode(root: Sym, visit: (s: Sym) => boolean | void): void 
  * own scope and its prefixes' scopes, never a sibling path's (see `SymbolicDomain.enter`).
  */
 export interface FreshScope {
-  /** Interned expressions, and extract results (keys starting with `@`). */
-  readonly table: Map<string, Sym>;
+  /** Interned expressions, and extract results. */
+  readonly table: InternTable;
   readonly parent: FreshScope | undefined;
+}
+
+/** Operations' indices in interning keys. */
+const OP_INDEX = new Map<string, number>([
+  ...(['not', 'neg', 'bswap', 'popcount', 'clz', 'ctz'] as const).map((o, i): [string, number] => [o, i]),
+  ...(['add', 'sub', 'mul', 'and', 'or', 'xor', 'shl', 'lshr', 'ashr', 'rotl', 'rotr', 'udiv', 'sdiv', 'urem', 'srem'] as const).map((o, i): [string, number] => [o, i]),
+  ...(['eq', 'ne', 'ult', 'ule', 'slt', 'sle'] as const).map((o, i): [string, number] => [o, i]),
+]);
+/** Heads of interning keys: what a node is, apart from its operands. */
+const enum Head { Unop = 1, Binop, Cmp, Zext, Sext, Extract, Concat, ExtractResult }
+const head = (h: Head, op: number, width: number, lo = 0) => ((h * 32 + op) * 256 + width) * 256 + lo;
+/** Operand ids below this pack two to a number (a function's domain makes far fewer nodes). */
+const ID_LIMIT = 2 ** 26;
+const pair = (a: Sym, b: Sym) => {
+  if (a.id >= ID_LIMIT || b.id >= ID_LIMIT) throw new Error('symbolic domain: too many expressions for one function');
+  return a.id * ID_LIMIT + b.id;
+};
+
+/**
+ * Where hash-consing finds a node: by head (kind, operation, widths) and operand ids, as numbers,
+ * so interning builds no string; inputs, opaques and if-then-else (names, three or more operands) by string.
+ */
+class InternTable {
+  private readonly byHead = new Map<number, Map<number, Sym>>();
+  readonly named = new Map<string, Sym>();
+  get(h: number, key: number): Sym | undefined { return this.byHead.get(h)?.get(key); }
+  set(h: number, key: number, s: Sym): void {
+    let m = this.byHead.get(h);
+    if (!m) this.byHead.set(h, m = new Map());
+    m.set(key, s);
+  }
 }
 
 /**
@@ -86,7 +117,7 @@ export interface FreshScope {
  */
 export class SymbolicDomain implements Domain<Sym> {
   readonly name = 'symbolic';
-  private readonly table = new Map<string, Sym>();
+  private readonly table = new InternTable();
   private nextId = 0;
   private fresh = 0;
   /** By id: 1 where the expression reads a fresh input. */
@@ -99,10 +130,8 @@ export class SymbolicDomain implements Domain<Sym> {
    */
   runOrdered = false;
 
-  get size(): number { return this.table.size; }
-
   /** A scope for a path prefix extending the one `parent` is for (undefined: the empty path). */
-  newScope(parent: FreshScope | undefined): FreshScope { return { table: new Map(), parent }; }
+  newScope(parent: FreshScope | undefined): FreshScope { return { table: new InternTable(), parent }; }
 
   /** Expressions over fresh inputs are hash-consed in `scope` (and found in its ancestors) from now on. */
   enter(scope: FreshScope | undefined): void { this.scope = scope; }
@@ -119,19 +148,34 @@ export class SymbolicDomain implements Domain<Sym> {
 
   private isOverFresh(s: Sym): boolean { return this.overFresh[s.id] === 1; }
 
-  /** The expression interned under `key`, if any (hash-consing is find, else `keep` a new one). */
-  private find(key: string, overFresh: boolean): Sym | undefined {
+  /** The expression interned under (`h`, `key`), if any (hash-consing is find, else `keep` a new one). */
+  private find(h: number, key: number, overFresh: boolean): Sym | undefined {
     const scoped = overFresh ? this.scope : undefined;
-    if (!scoped) return this.table.get(key);
-    for (let sc: FreshScope | undefined = scoped; sc; sc = sc.parent) { const hit = sc.table.get(key); if (hit) return hit; }
+    if (!scoped) return this.table.get(h, key);
+    for (let sc: FreshScope | undefined = scoped; sc; sc = sc.parent) { const hit = sc.table.get(h, key); if (hit) return hit; }
+    return undefined;
+  }
+
+  private findNamed(key: string, overFresh: boolean): Sym | undefined {
+    const scoped = overFresh ? this.scope : undefined;
+    if (!scoped) return this.table.named.get(key);
+    for (let sc: FreshScope | undefined = scoped; sc; sc = sc.parent) { const hit = sc.table.named.get(key); if (hit) return hit; }
     return undefined;
   }
 
   /** Interns a new expression made with id `this.nextId` (no closure per lookup: interning is the hot path). */
-  private keep<S extends Sym>(key: string, overFresh: boolean, s: S): S {
+  private keep(h: number, key: number, overFresh: boolean, s: Sym): Sym {
+    (overFresh && this.scope ? this.scope.table : this.table).set(h, key, s);
+    return this.made(overFresh, s);
+  }
+
+  private keepNamed(key: string, overFresh: boolean, s: Sym): Sym {
+    (overFresh && this.scope ? this.scope.table : this.table).named.set(key, s);
+    return this.made(overFresh, s);
+  }
+
+  private made(overFresh: boolean, s: Sym): Sym {
     this.nextId++;
-    const scoped = overFresh ? this.scope : undefined;
-    (scoped ? scoped.table : this.table).set(key, s);
     if (overFresh) {
       if (s.id >= this.overFresh.length) { const grown = new Uint8Array(this.overFresh.length * 2); grown.set(this.overFresh); this.overFresh = grown; }
       this.overFresh[s.id] = 1;
@@ -172,15 +216,15 @@ export class SymbolicDomain implements Domain<Sym> {
 
   private inputOver(name: string, width: number, args: readonly Sym[], overFresh: boolean): Sym {
     const key = `i${width}:${name}:${args.map((a) => a.id).join(',')}`;
-    return this.find(key, overFresh) ?? this.keep(key, overFresh, node('input', this.nextId, width, 0n, '', 0, name, args));
+    return this.findNamed(key, overFresh) ?? this.keepNamed(key, overFresh, node('input', this.nextId, width, 0n, '', 0, name, args));
   }
 
   mkUnop(op: UnOp, x: Sym): Sym {
     const w = x.width;
     if (x.kind === 'const') return this.const(w, foldUnary(op, w, x.value));
     if ((op === 'not' || op === 'neg') && x.kind === 'unop' && x.op === op) return x.args[0];
-    const key = `u${op}${w}:${x.id}`, over = this.isOverFresh(x);
-    return this.find(key, over) ?? this.keep(key, over, node('unop', this.nextId, w, 0n, op, 0, '', [x]));
+    const h = head(Head.Unop, OP_INDEX.get(op)!, w), over = this.isOverFresh(x);
+    return this.find(h, x.id, over) ?? this.keep(h, x.id, over, node('unop', this.nextId, w, 0n, op, 0, '', [x]));
   }
 
   mkBinop(op: BinOp, a: Sym, b: Sym): Sym {
@@ -239,8 +283,8 @@ export class SymbolicDomain implements Domain<Sym> {
         break;
       default: return assertNever(op, 'binary operation');
     }
-    const key = `b${op}${w}:${a.id},${b.id}`, over = this.isOverFresh(a) || this.isOverFresh(b);
-    return this.find(key, over) ?? this.keep(key, over, node('binop', this.nextId, w, 0n, op, 0, '', [a, b]));
+    const h = head(Head.Binop, OP_INDEX.get(op)!, w), key = pair(a, b), over = this.isOverFresh(a) || this.isOverFresh(b);
+    return this.find(h, key, over) ?? this.keep(h, key, over, node('binop', this.nextId, w, 0n, op, 0, '', [a, b]));
   }
 
   mkCmp(op: CmpOp, a: Sym, b: Sym): Sym {
@@ -260,8 +304,8 @@ export class SymbolicDomain implements Domain<Sym> {
       if (a.op === 'add' && y.kind === 'const') return this.mkCmp(op, x, this.const(x.width, b.value - y.value));
       if (a.op === 'xor' && y.kind === 'const') return this.mkCmp(op, x, this.const(x.width, b.value ^ y.value));
     }
-    const key = `p${op}:${a.id},${b.id}`, over = this.isOverFresh(a) || this.isOverFresh(b);
-    return this.find(key, over) ?? this.keep(key, over, node('cmp', this.nextId, 1, 0n, op, 0, '', [a, b]));
+    const h = head(Head.Cmp, OP_INDEX.get(op)!, 1), key = pair(a, b), over = this.isOverFresh(a) || this.isOverFresh(b);
+    return this.find(h, key, over) ?? this.keep(h, key, over, node('cmp', this.nextId, 1, 0n, op, 0, '', [a, b]));
   }
 
   mkExt(kind: 'zext' | 'sext', x: Sym, to: number): Sym {
@@ -271,25 +315,20 @@ export class SymbolicDomain implements Domain<Sym> {
       return this.const(to, v);
     }
     if (x.kind === kind) return this.mkExt(kind, x.args[0], to);
-    const key = `${kind}${to}:${x.id}`, over = this.isOverFresh(x);
-    return this.find(key, over) ?? this.keep(key, over, node(kind, this.nextId, to, 0n, '', 0, '', [x]));
+    const h = head(kind === 'zext' ? Head.Zext : Head.Sext, 0, to), over = this.isOverFresh(x);
+    return this.find(h, x.id, over) ?? this.keep(h, x.id, over, node(kind, this.nextId, to, 0n, '', 0, '', [x]));
   }
 
-  /** Extract results by (operand, lo, width): the rewrites below walk operands, so each is done once. */
-  private readonly extracts = new Map<string, Sym>();
-
+  /** Extract results by (operand, lo, width), kept like interned nodes: the rewrites below walk operands, so each is done once. */
   mkExtract(x: Sym, lo: number, width: number): Sym {
     if (lo === 0 && width === x.width) return x;
-    const key = `${x.id}:${lo}:${width}`;
+    const h = head(Head.ExtractResult, 0, width, lo);
     // The result of one over fresh inputs is kept where its intern would be (an expression of a sibling path otherwise).
-    const scoped = this.isOverFresh(x) ? this.scope : undefined;
-    let r: Sym | undefined;
-    if (scoped) for (let sc: FreshScope | undefined = scoped; sc && !r; sc = sc.parent) r = sc.table.get('@' + key);
-    else r = this.extracts.get(key);
+    const over = this.isOverFresh(x);
+    let r = this.find(h, x.id, over);
     if (!r) {
       r = this.extractOnce(x, lo, width);
-      if (scoped) scoped.table.set('@' + key, r);
-      else this.extracts.set(key, r);
+      (over && this.scope ? this.scope.table : this.table).set(h, x.id, r);
     }
     return r;
   }
@@ -308,8 +347,8 @@ export class SymbolicDomain implements Domain<Sym> {
     if (lo === 0 && x.kind === 'binop' && (x.op === 'add' || x.op === 'sub' || x.op === 'mul' || x.op === 'and' || x.op === 'or' || x.op === 'xor')) {
       return this.mkBinop(x.op, this.mkExtract(x.args[0], 0, width), this.mkExtract(x.args[1], 0, width));
     }
-    const key = `x${lo},${width}:${x.id}`, over = this.isOverFresh(x);
-    return this.find(key, over) ?? this.keep(key, over, node('extract', this.nextId, width, 0n, '', lo, '', [x]));
+    const h = head(Head.Extract, 0, width, lo), over = this.isOverFresh(x);
+    return this.find(h, x.id, over) ?? this.keep(h, x.id, over, node('extract', this.nextId, width, 0n, '', lo, '', [x]));
   }
 
   mkConcat(hi: Sym, lo: Sym): Sym {
@@ -320,20 +359,20 @@ export class SymbolicDomain implements Domain<Sym> {
     if (hi.kind === 'extract' && lo.kind === 'extract' && hi.args[0] === lo.args[0] && hi.lo === lo.lo + lo.width) {
       return this.mkExtract(hi.args[0], lo.lo, w);
     }
-    const key = `k:${hi.id},${lo.id}`, over = this.isOverFresh(hi) || this.isOverFresh(lo);
-    return this.find(key, over) ?? this.keep(key, over, node('concat', this.nextId, w, 0n, '', 0, '', [hi, lo]));
+    const h = head(Head.Concat, 0, w), key = pair(hi, lo), over = this.isOverFresh(hi) || this.isOverFresh(lo);
+    return this.find(h, key, over) ?? this.keep(h, key, over, node('concat', this.nextId, w, 0n, '', 0, '', [hi, lo]));
   }
 
   mkIte(c: Sym, t: Sym, e: Sym): Sym {
     if (c.kind === 'const') return c.value !== 0n ? t : e;
     if (t === e) return t;
     const key = `?:${c.id},${t.id},${e.id}`, over = this.isOverFresh(c) || this.isOverFresh(t) || this.isOverFresh(e);
-    return this.find(key, over) ?? this.keep(key, over, node('ite', this.nextId, t.width, 0n, '', 0, '', [c, t, e]));
+    return this.findNamed(key, over) ?? this.keepNamed(key, over, node('ite', this.nextId, t.width, 0n, '', 0, '', [c, t, e]));
   }
 
   mkOpaque(name: string, width: number, args: readonly Sym[]): Sym {
     const key = `o${width}:${name}:${args.map((a) => a.id).join(',')}`, over = args.some((a) => this.isOverFresh(a));
-    return this.find(key, over) ?? this.keep(key, over, node('opaque', this.nextId, width, 0n, '', 0, name, args));
+    return this.findNamed(key, over) ?? this.keepNamed(key, over, node('opaque', this.nextId, width, 0n, '', 0, name, args));
   }
 
   // Domain<Sym>
