@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it, after } from 'node:test';
 import { loadElf } from '../src/binfmt/elf.js';
 import { buildProgram } from '../src/program/build.js';
-import type { Program } from '../src/program/program.js';
+import type { FunctionInfo, Program } from '../src/program/program.js';
 import { Compiler } from '../src/exec/interpret.js';
 import type { State } from '../src/exec/interpret.js';
 import { concrete, toBigInt } from '../src/exec/concrete.js';
@@ -95,6 +95,33 @@ describe('path solver (Z3)', () => {
     const again = await solver.solve(c, [x, y], 3);
     assert.deepEqual(again.models, r.models);
     assert.ok(solver.stats.cacheHits >= 1, 'the second query is answered from the cache');
+  });
+
+  // One long-lived Z3 context answered these differently after different earlier questions.
+  it('answers each question alike whatever was asked before', async () => {
+    const d = new SymbolicDomain();
+    const x = d.input('r:x', 32), y = d.input('r:y', 32), z = d.input('r:z', 64);
+    const k = (w: number, v: bigint) => d.const(w, v);
+    const questions = [
+      d.and1(d.mkCmp('eq', d.mkBinop('add', d.mkBinop('mul', x, k(32, 3n)), y), k(32, 12345n)), d.mkCmp('ult', y, x)),
+      d.and1(d.mkCmp('eq', d.mkBinop('xor', x, y), k(32, 0x55n)), d.mkCmp('ult', k(32, 100n), x)),
+      d.mkCmp('eq', d.mkBinop('add', d.mkExt('zext', x, 64), z), k(64, 0x123456789n)),
+      d.and1(d.mkCmp('slt', x, y), d.mkCmp('eq', d.mkBinop('and', y, k(32, 0xff00n)), k(32, 0x1200n))),
+      d.mkCmp('ult', d.mkBinop('mul', x, y), k(32, 7n)),
+      d.and1(d.mkCmp('ne', d.mkBinop('urem', x, k(32, 7n)), k(32, 0n)), d.mkCmp('eq', d.mkExtract(z, 32, 32), x)),
+    ];
+    const ask = async (order: number[]) => {
+      const s = new PathSolver(2000);
+      try {
+        const out: (readonly bigint[] | undefined)[] = [];
+        for (const i of order) out[i] = (await s.solve(questions[i]!, [x, y, z], 1)).models[0];
+        return out;
+      } finally { await s.close(); }
+    };
+    const first = await ask([0, 1, 2, 3, 4, 5]);
+    assert.ok(first.every((m) => m !== undefined));
+    assert.deepEqual(await ask([5, 4, 3, 2, 1, 0]), first);
+    assert.deepEqual(await ask([3, 1, 5, 0, 2, 4]), first);
   });
 });
 
@@ -205,7 +232,7 @@ describe('BinGo signatures', () => {
   });
 
   it('IDF weights make rare signatures count more', () => {
-    const m = (sigs: number[]): BingoModel => ({ sigs, evidence: new Map(), counts: { traces: 0, kept: 0, noise: 0, infeasible: 0, failed: 0, solved: 0 }, inlined: [] });
+    const m = (sigs: number[]): BingoModel => ({ sigs, evidence: new Map(), counts: { traces: 0, kept: 0, noise: 0, infeasible: 0, failed: 0, solved: 0, satisfied: 0 }, inlined: [] });
     const pop = [m([1, 2]), m([1, 3]), m([1, 4]), m([1, 5])];
     const w = idfWeights(pop);
     assert.ok(w(2) > w(1));
@@ -223,6 +250,49 @@ describe('BinGo signatures', () => {
       assert.ok(withInline.length > 0, 'some function inlines a callee');
       for (const m of withInline) assert.ok([...m.evidence.values()].some((e) => e.inlinedFrom !== undefined));
     } finally { await inl.close(); }
+  });
+});
+
+// Signatures must compare across binaries and databases, so a function's signatures may not
+// depend on what was analysed before it: its solver-derived samples (propagation or Z3) must be
+// functions of its constraints alone. Functions whose traces reach Z3 and propagation, analysed
+// in a batch in one order, in the reverse order, and each alone (fresh methods, fresh programs).
+// With one long-lived Z3 context, these functions' signatures differed between the orders.
+describe('BinGo signatures do not depend on analysis order', () => {
+  it('gives each function the same signatures in any order, in a batch or alone', async () => {
+    const libc = ['__udivmoddi4', '__aeabi_uldivmod', 'getenv', 'qsort_r'];
+    const sets: { path: string; pick: (p: Program) => FunctionInfo[] }[] = [
+      { path: fixture('arm-thumb', 'O2', 'vm').static!, pick: (p) => p.functions.filter((f) => libc.includes(f.name)) },
+      { path: fixture('mips', 'O2', 'words').path, pick: named },
+    ];
+    const analyse = async (order: 'forward' | 'reverse' | 'alone') => {
+      const batches: { path: string; fs: (p: Program) => FunctionInfo[] }[] = [];
+      for (const set of order === 'reverse' ? [...sets].reverse() : sets) {
+        if (order === 'forward') batches.push({ path: set.path, fs: set.pick });
+        else if (order === 'reverse') batches.push({ path: set.path, fs: (p) => set.pick(p).reverse() });
+        else for (const a of set.pick(await load(set.path)).map((f) => f.address)) batches.push({ path: set.path, fs: (p) => p.functions.filter((f) => f.address === a) });
+      }
+      // One method for a whole ordered run (its Z3 sees every question in turn), one per function alone.
+      const out = new Map<string, BingoModel>();
+      let m = new BingoMethod(DEFAULT_BINGO);
+      try {
+        for (const b of batches) {
+          if (order === 'alone') { await m.close(); m = new BingoMethod(DEFAULT_BINGO); }
+          const p = await load(b.path);
+          const fs = b.fs(p);
+          (await m.analyse(p, fs)).forEach((model, i) => out.set(`${b.path} ${fs[i]!.name}`, model));
+        }
+      } finally { await m.close(); }
+      return out;
+    };
+    const forward = await analyse('forward');
+    const total = (k: 'solved' | 'satisfied') => [...forward.values()].reduce((n, m) => n + m.counts[k], 0);
+    assert.ok(total('solved') >= 3, `${total('solved')} traces sampled by Z3`);
+    assert.ok(total('satisfied') >= 50, `${total('satisfied')} traces sampled by propagation`);
+    for (const [order, other] of [['reverse', await analyse('reverse')], ['alone', await analyse('alone')]] as const) {
+      assert.equal(other.size, forward.size);
+      for (const [name, m] of forward) assert.deepEqual(other.get(name)?.sigs, m.sigs, `${name}, forward and ${order}`);
+    }
   });
 });
 

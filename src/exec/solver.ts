@@ -1,10 +1,24 @@
 /**
  * Z3 (the `z3-solver` package, WebAssembly) where only a solver helps (DESIGN.md §5): is a
  * path constraint satisfiable, and which inputs satisfy it. Answers are cached by the
- * constraint's shape (inputs renamed by first use), and every query has a timeout.
- * Evaluating expressions on concrete inputs never comes here (SymEvaluator does that).
+ * constraint's shape (inputs renamed by first use), and every query has a resource limit.
+ * Evaluating expressions on concrete inputs never comes here (SymEvaluator does that), and
+ * constraints that propagation satisfies (satisfy.ts) need not either.
+ *
+ * Each query runs in a context of its own, made for it and deleted after it, through Z3's C
+ * API: a Z3 model depends on the solver's history (heuristic and phase state kept across
+ * push/pop) and on term ids (a context recycles the ids of freed terms), so a long-lived
+ * solver or context answers one formula differently after different queries. In a fresh
+ * context the formula, built from the constraint's shape alone, always gets the same model:
+ * answers are pure functions of the constraint, whatever was analysed before (measured on 150
+ * of libz's path constraints asked in reverse order: one long-lived context gave 43 of them
+ * another model with push/pop, 46 with a fresh solver per query; a context per query, none). The fresh context and solver
+ * cost a millisecond or two more per query than push/pop; propagation leaves few queries. Terms
+ * belong to the context (it is not reference-counted), so no JavaScript finalizer ever frees
+ * one: nothing touches Z3 from this thread while its worker checks.
  */
-import { init, killThreads } from 'z3-solver';
+import type { Z3LowLevel } from 'z3-solver';
+import { Z3_error_code, Z3_lbool, init, killThreads } from 'z3-solver';
 import { assertNever } from '../util/errors.js';
 import type { Sym } from './symbolic.js';
 import { argsOf } from './symbolic.js';
@@ -25,48 +39,49 @@ export interface SolverStats {
 }
 
 type Z3Api = Awaited<ReturnType<typeof init>>;
-// The high-level API's types are generic over a context name; expressions here are untyped handles.
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Ctx = any;
-type Z3Expr = any;
+type Z3 = Z3LowLevel['Z3'];
+type Ctx = Parameters<Z3['del_context']>[0];
+type Ast = ReturnType<Z3['mk_true']>;
 
 export class PathSolver {
   private api: Z3Api | undefined;
-  private ctx: Ctx;
-  /** One solver for every query (push/pop): a fresh Z3 solver costs tens of milliseconds. */
-  private z3solver: Z3Expr;
+  private loading: Promise<Z3Api> | undefined;
   private readonly cache = new Map<string, { status: SolveResult['status']; models: bigint[][] }>();
   readonly stats: SolverStats = { asked: 0, queries: 0, cacheHits: 0, ms: 0, initMs: 0 };
-  /** Z3 work runs one query at a time (one solver, push/pop); callers need not wait for each other. */
+  /** Z3 work runs one query at a time; callers need not wait for each other. */
   private chain: Promise<unknown> = Promise.resolve();
   /** Questions in the chain, and whether Z3 is at work without this thread now: loading, or checking one (see `working`). */
   private waiting = 0;
   private offThread = false;
   private wakeups: (() => void)[] = [];
-  /** z3-solver's term frees, held until no check runs (see `withDeferredFinalizers`). */
-  private readonly frees: (() => void)[] = [];
 
+  /**
+   * `rlimit` bounds each check deterministically (the same answer however loaded the machine
+   * is), so features never depend on timing; the wall-clock timeout is only a backstop.
+   */
   constructor(private readonly timeoutMs = 2000, private readonly rlimit = 2_000_000) {}
 
-  private async context(): Promise<Ctx> {
-    if (!this.ctx) {
-      const t0 = performance.now();
-      this.offThread = true;
-      this.wake();
-      try { this.api = await withDeferredFinalizers(this.frees, init); } finally { this.offThread = false; }
-      this.stats.initMs += performance.now() - t0;
-      this.ctx = this.api.Context('semblance');
+  private async z3(): Promise<Z3Api> {
+    if (this.api) return this.api;
+    if (!this.loading) {
+      this.loading = (async () => {
+        const t0 = performance.now();
+        this.offThread = true;
+        this.wake();
+        try { this.api = await init(); } finally { this.offThread = false; }
+        this.stats.initMs += performance.now() - t0;
+        return this.api;
+      })();
     }
-    return this.ctx;
+    return this.loading;
   }
 
   /** Lets the process exit: Z3's worker threads otherwise keep Node alive. */
   async close(): Promise<void> {
-    this.frees.length = 0; // the context goes, and its terms with it
-    if (this.api) await killThreads(this.api.em);
+    const api = this.api ?? (this.loading ? await this.loading.catch(() => undefined) : undefined);
+    if (api) await killThreads(api.em);
     this.api = undefined;
-    this.ctx = undefined;
-    this.z3solver = undefined;
+    this.loading = undefined;
   }
 
   /**
@@ -75,7 +90,8 @@ export class PathSolver {
    */
   solve(constraint: Sym, inputs: readonly Sym[], maxModels = 3): Promise<SolveResult> {
     this.stats.asked++;
-    const { key, order } = shapeOf(constraint);
+    const shape = shapeOf(constraint);
+    const { key, order } = shape;
     const answer = (hit: { status: SolveResult['status']; models: bigint[][] }): SolveResult =>
       ({ status: hit.status, models: hit.models.map((m) => inputs.map((x) => m[order.get(x.id) ?? -1] ?? 0n)) });
     const hit = this.cache.get(key);
@@ -85,7 +101,7 @@ export class PathSolver {
       // The same shape may have been answered while this question waited its turn.
       const done = this.cache.get(key);
       if (done) { this.stats.cacheHits++; return answer(done); }
-      return answer(await this.query(constraint, key, order, maxModels));
+      return answer(await this.query(constraint, shape, maxModels));
     }).finally(() => { this.waiting--; this.wake(); });
     this.chain = run.catch(() => undefined);
     return run;
@@ -109,127 +125,160 @@ export class PathSolver {
     for (const w of ws) w();
   }
 
-  private async query(constraint: Sym, key: string, order: Map<number, number>, maxModels: number): Promise<{ status: SolveResult['status']; models: bigint[][] }> {
+  private async query(constraint: Sym, shape: Shape, maxModels: number): Promise<{ status: SolveResult['status']; models: bigint[][] }> {
+    const { key, order, node } = shape;
+    // Timed from before loading Z3: its one-time start-up counts in `ms` (and apart in `initMs`).
     const t0 = performance.now();
+    const { Z3 } = await this.z3();
     this.stats.queries++;
-    const Z3 = await this.context();
-    // Questions run one at a time: no check is running now.
-    for (const free of this.frees.splice(0)) free();
-    const vars = new Map<number, Z3Expr>();
-    const fresh = (s: Sym) => { let v = vars.get(s.id); if (!v) { v = Z3.BitVec.const(`v${order.get(s.id) ?? `o${s.id}`}`, s.width); vars.set(s.id, v); } return v; };
-    const memo = new Map<number, Z3Expr>();
-    const tr = (s: Sym): Z3Expr => {
-      const m = memo.get(s.id);
-      if (m) return m;
-      const r = this.translate(Z3, s, tr, fresh);
-      memo.set(s.id, r);
-      return r;
-    };
-    if (!this.z3solver) {
-      this.z3solver = new Z3.Solver();
-      // A resource limit is deterministic (the same answer however loaded the machine is), so
-      // features never depend on timing; the wall-clock timeout is only a backstop.
-      this.z3solver.set('rlimit', this.rlimit);
-      this.z3solver.set('timeout', this.timeoutMs);
-    }
-    const solver = this.z3solver;
-    solver.push();
-    solver.add(tr(constraint).eq(Z3.BitVec.val(1, 1)));
-    const canonInputs = [...order.keys()];
-    const models: bigint[][] = [];
+    const cfg = Z3.mk_config();
+    const c = Z3.mk_context(cfg);
+    Z3.del_config(cfg);
     let status: SolveResult['status'] = 'unknown';
-    for (let k = 0; k < maxModels; k++) {
-      this.offThread = true;
-      this.wake();
-      let r;
-      try { r = await solver.check(); } finally { this.offThread = false; }
-      if (r !== 'sat') { if (k === 0) status = r === 'unsat' ? 'unsat' : 'unknown'; break; }
-      status = 'sat';
-      const model = solver.model();
-      const vals = canonInputs.map((id) => {
-        const v = vars.get(id);
-        return v ? BigInt(model.eval(v, true).value()) : 0n;
-      });
-      models.push(vals);
-      // Pair each variable with its own value: indices are those of canonInputs, before any filtering.
-      const differ = canonInputs.flatMap((id, i) => { const v = vars.get(id); return v ? [v.neq(Z3.BitVec.val(vals[i]!, v.size()))] : []; });
-      if (differ.length === 0) break;
-      solver.add(Z3.Or(...differ));
+    const models: bigint[][] = [];
+    try {
+      const sorts = new Map<number, ReturnType<Z3['mk_bv_sort']>>();
+      const sort = (w: number) => { let s = sorts.get(w); if (!s) sorts.set(w, s = Z3.mk_bv_sort(c, w)); return s; };
+      // Variables are named by position in the shape, so a formula is a function of the shape alone.
+      const vars = new Map<number, Ast>();
+      const fresh = (s: Sym) => {
+        let v = vars.get(s.id);
+        if (!v) {
+          const i = order.get(s.id);
+          v = Z3.mk_const(c, Z3.mk_string_symbol(c, i !== undefined ? `v${i}` : `n${node.get(s.id)}`), sort(s.width));
+          vars.set(s.id, v);
+        }
+        return v;
+      };
+      const memo = new Map<number, Ast>();
+      const tr = (s: Sym): Ast => {
+        const m = memo.get(s.id);
+        if (m) return m;
+        const r = translate(Z3, c, sort, s, tr, fresh);
+        memo.set(s.id, r);
+        return r;
+      };
+      const solver = Z3.mk_solver(c);
+      Z3.solver_inc_ref(c, solver);
+      const params = Z3.mk_params(c);
+      Z3.params_inc_ref(c, params);
+      Z3.params_set_uint(c, params, Z3.mk_string_symbol(c, 'rlimit'), this.rlimit);
+      Z3.params_set_uint(c, params, Z3.mk_string_symbol(c, 'timeout'), this.timeoutMs);
+      Z3.solver_set_params(c, solver, params);
+      Z3.params_dec_ref(c, params);
+      Z3.solver_assert(c, solver, Z3.mk_eq(c, tr(constraint), Z3.mk_numeral(c, '1', sort(1))));
+      failed(Z3, c);
+      // Inputs in shape order (first use), only those the formula has.
+      const canonInputs = [...order.keys()].filter((id) => vars.has(id));
+      for (let k = 0; k < maxModels; k++) {
+        this.offThread = true;
+        this.wake();
+        let r;
+        try { r = await Z3.solver_check(c, solver); } finally { this.offThread = false; }
+        failed(Z3, c);
+        if (r !== Z3_lbool.Z3_L_TRUE) { if (k === 0) status = r === Z3_lbool.Z3_L_FALSE ? 'unsat' : 'unknown'; break; }
+        status = 'sat';
+        const model = Z3.solver_get_model(c, solver);
+        Z3.model_inc_ref(c, model);
+        const vals: bigint[] = [];
+        for (const id of canonInputs) {
+          const v = Z3.model_eval(c, model, vars.get(id)!, true);
+          vals[order.get(id)!] = v ? BigInt(Z3.get_numeral_string(c, v)) : 0n;
+        }
+        Z3.model_dec_ref(c, model);
+        models.push(Array.from({ length: order.size }, (_, i) => vals[i] ?? 0n));
+        const differ = canonInputs.map((id) => { const v = vars.get(id)!; return Z3.mk_not(c, Z3.mk_eq(c, v, Z3.mk_numeral(c, vals[order.get(id)!]!.toString(), Z3.get_sort(c, v)))); });
+        if (differ.length === 0) break;
+        Z3.solver_assert(c, solver, Z3.mk_or(c, differ));
+      }
+      Z3.solver_dec_ref(c, solver);
+    } finally {
+      Z3.del_context(c);
     }
-    solver.pop();
     this.cache.set(key, { status, models });
     this.stats.ms += performance.now() - t0;
     return { status, models };
   }
+}
 
-  private translate(Z3: Ctx, s: Sym, tr: (s: Sym) => Z3Expr, fresh: (s: Sym) => Z3Expr): Z3Expr {
-    const bv = (w: number, v: bigint | number) => Z3.BitVec.val(v, w);
-    const bool = (b: Z3Expr) => Z3.If(b, bv(1, 1), bv(1, 0));
-    switch (s.kind) {
-      case 'const': return bv(s.width, s.value);
-      case 'input': return fresh(s);
-      case 'opaque': return fresh(s); // unmodelled: any value (keeps "unsat" sound)
-      case 'unop': {
-        const x = tr(s.args[0]), op = s.op;
-        switch (op) {
-          case 'not': return x.not();
-          case 'neg': return x.neg();
-          case 'bswap': {
-            const parts: Z3Expr[] = [];
-            for (let lo = 0; lo < s.width; lo += 8) parts.push(x.extract(lo + 7, lo));
-            return parts.reduce((a, b) => Z3.Concat(a, b));
-          }
-          case 'popcount': case 'clz': case 'ctz': return fresh(s);
-          default: return assertNever(op, 'unary operation');
+/** Throws Z3's error, if the last calls on `c` raised one (the C API records errors, it does not throw). */
+function failed(Z3: Z3, c: Ctx): void {
+  const code = Z3.get_error_code(c);
+  if (code !== Z3_error_code.Z3_OK) throw new Error(`Z3: ${Z3.get_error_msg(c, code)}`);
+}
+/** One expression node as a Z3 term (operands already translated by `tr`), with the IR's semantics. */
+function translate(Z3: Z3, c: Ctx, sort: (w: number) => ReturnType<Z3['mk_bv_sort']>, s: Sym, tr: (s: Sym) => Ast, fresh: (s: Sym) => Ast): Ast {
+  const bv = (w: number, v: bigint | number) => Z3.mk_numeral(c, v.toString(), sort(w));
+  const bit = (b: Ast) => Z3.mk_ite(c, b, bv(1, 1), bv(1, 0));
+  switch (s.kind) {
+    case 'const': return bv(s.width, s.value);
+    case 'input': return fresh(s);
+    case 'opaque': return fresh(s); // unmodelled: any value (keeps "unsat" sound)
+    case 'unop': {
+      const x = tr(s.args[0]), op = s.op;
+      switch (op) {
+        case 'not': return Z3.mk_bvnot(c, x);
+        case 'neg': return Z3.mk_bvneg(c, x);
+        case 'bswap': {
+          let r: Ast | undefined;
+          for (let lo = 0; lo < s.width; lo += 8) { const b = Z3.mk_extract(c, lo + 7, lo, x); r = r ? Z3.mk_concat(c, r, b) : b; }
+          return r!;
         }
+        case 'popcount': case 'clz': case 'ctz': return fresh(s);
+        default: return assertNever(op, 'unary operation');
       }
-      case 'binop': {
-        const a = tr(s.args[0]), b = tr(s.args[1]);
-        const zero = bv(s.width, 0), op = s.op;
-        switch (op) {
-          case 'add': return a.add(b);
-          case 'sub': return a.sub(b);
-          case 'mul': return a.mul(b);
-          case 'and': return a.and(b);
-          case 'or': return a.or(b);
-          case 'xor': return a.xor(b);
-          case 'shl': return a.shl(b);
-          case 'lshr': return a.lshr(b);
-          case 'ashr': return a.shr(b);
-          case 'rotl': return a.rotateLeft(b);
-          case 'rotr': return a.rotateRight(b);
-          // The IR's division by zero gives 0; SMT-LIB's gives all ones (udiv) or ±1 (sdiv).
-          case 'udiv': return Z3.If(b.eq(zero), zero, a.udiv(b));
-          case 'sdiv': return Z3.If(b.eq(zero), zero, a.sdiv(b));
-          case 'urem': return a.urem(b);
-          case 'srem': return a.srem(b);
-          default: return assertNever(op, 'binary operation');
-        }
-      }
-      case 'cmp': {
-        const a = tr(s.args[0]), b = tr(s.args[1]), op = s.op;
-        switch (op) {
-          case 'eq': return bool(a.eq(b));
-          case 'ne': return bool(a.neq(b));
-          case 'ult': return bool(a.ult(b));
-          case 'ule': return bool(a.ule(b));
-          case 'slt': return bool(a.slt(b));
-          case 'sle': return bool(a.sle(b));
-          default: return assertNever(op, 'comparison');
-        }
-      }
-      case 'zext': return tr(s.args[0]).zeroExt(s.width - s.args[0].width);
-      case 'sext': return tr(s.args[0]).signExt(s.width - s.args[0].width);
-      case 'extract': return tr(s.args[0]).extract(s.lo + s.width - 1, s.lo);
-      case 'concat': return Z3.Concat(tr(s.args[0]), tr(s.args[1]));
-      case 'ite': return Z3.If(tr(s.args[0]).eq(bv(1, 1)), tr(s.args[1]), tr(s.args[2]));
-      default: return assertNever(s, 'expression');
     }
+    case 'binop': {
+      const a = tr(s.args[0]), b = tr(s.args[1]), op = s.op;
+      const zero = () => bv(s.width, 0);
+      switch (op) {
+        case 'add': return Z3.mk_bvadd(c, a, b);
+        case 'sub': return Z3.mk_bvsub(c, a, b);
+        case 'mul': return Z3.mk_bvmul(c, a, b);
+        case 'and': return Z3.mk_bvand(c, a, b);
+        case 'or': return Z3.mk_bvor(c, a, b);
+        case 'xor': return Z3.mk_bvxor(c, a, b);
+        case 'shl': return Z3.mk_bvshl(c, a, b);
+        case 'lshr': return Z3.mk_bvlshr(c, a, b);
+        case 'ashr': return Z3.mk_bvashr(c, a, b);
+        case 'rotl': return Z3.mk_ext_rotate_left(c, a, b);
+        case 'rotr': return Z3.mk_ext_rotate_right(c, a, b);
+        // The IR's division by zero gives 0; SMT-LIB's gives all ones (udiv) or ±1 (sdiv).
+        case 'udiv': return Z3.mk_ite(c, Z3.mk_eq(c, b, zero()), zero(), Z3.mk_bvudiv(c, a, b));
+        case 'sdiv': return Z3.mk_ite(c, Z3.mk_eq(c, b, zero()), zero(), Z3.mk_bvsdiv(c, a, b));
+        case 'urem': return Z3.mk_bvurem(c, a, b);
+        case 'srem': return Z3.mk_bvsrem(c, a, b);
+        default: return assertNever(op, 'binary operation');
+      }
+    }
+    case 'cmp': {
+      const a = tr(s.args[0]), b = tr(s.args[1]), op = s.op;
+      switch (op) {
+        case 'eq': return bit(Z3.mk_eq(c, a, b));
+        case 'ne': return bit(Z3.mk_not(c, Z3.mk_eq(c, a, b)));
+        case 'ult': return bit(Z3.mk_bvult(c, a, b));
+        case 'ule': return bit(Z3.mk_bvule(c, a, b));
+        case 'slt': return bit(Z3.mk_bvslt(c, a, b));
+        case 'sle': return bit(Z3.mk_bvsle(c, a, b));
+        default: return assertNever(op, 'comparison');
+      }
+    }
+    case 'zext': return Z3.mk_zero_ext(c, s.width - s.args[0].width, tr(s.args[0]));
+    case 'sext': return Z3.mk_sign_ext(c, s.width - s.args[0].width, tr(s.args[0]));
+    case 'extract': return Z3.mk_extract(c, s.lo + s.width - 1, s.lo, tr(s.args[0]));
+    case 'concat': return Z3.mk_concat(c, tr(s.args[0]), tr(s.args[1]));
+    case 'ite': return Z3.mk_ite(c, Z3.mk_eq(c, tr(s.args[0]), bv(1, 1)), tr(s.args[1]), tr(s.args[2]));
+    default: return assertNever(s, 'expression');
   }
 }
 
-/** A cache key for an expression's shape: inputs numbered by first use, so names do not matter. */
-function shapeOf(root: Sym): { key: string; order: Map<number, number> } {
+/**
+ * An expression's shape: a cache key in which inputs are numbered by first use (names do not
+ * matter), the inputs' numbers, and every node's position in the key (names for unmodelled values).
+ */
+interface Shape { readonly key: string; readonly order: ReadonlyMap<number, number>; readonly node: ReadonlyMap<number, number> }
+
+function shapeOf(root: Sym): Shape {
   const order = new Map<number, number>();
   const local = new Map<number, number>();
   const parts: string[] = [];
@@ -253,20 +302,5 @@ function shapeOf(root: Sym): { key: string; order: Map<number, number> } {
     return n;
   };
   visit(root);
-  return { key: parts.join(';'), order };
-}
-
-/**
- * z3-solver frees Z3 terms from a FinalizationRegistry callback, on this thread, after any
- * garbage collection, so also while Z3's worker thread is checking a query; Z3's term manager is
- * not thread-safe (seen: a crash in small_object_allocator::allocate under load). The registry
- * z3-solver makes while `make` runs queues those frees in `frees` instead, for the solver to run
- * between queries.
- */
-async function withDeferredFinalizers<T>(frees: (() => void)[], make: () => Promise<T>): Promise<T> {
-  const Registry = globalThis.FinalizationRegistry;
-  globalThis.FinalizationRegistry = class<H> extends Registry<H> {
-    constructor(free: (held: H) => void) { super((held) => { frees.push(() => free(held)); }); }
-  };
-  try { return await make(); } finally { globalThis.FinalizationRegistry = Registry; }
+  return { key: parts.join(';'), order, node: local };
 }

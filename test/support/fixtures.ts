@@ -8,6 +8,8 @@ export interface Fixture {
   readonly path: string;
   readonly stripped: string;
   readonly arch: Arch;
+  /** A statically linked copy (libc included), where the build made one. */
+  readonly static?: string;
 }
 
 /** The fixtures built by scripts/build-fixtures.sh (run by `npm test` before the tests). */

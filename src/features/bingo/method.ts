@@ -32,6 +32,8 @@ export interface TraceCounts {
   failed: number;
   /** Traces whose samples came from Z3. */
   solved: number;
+  /** Traces whose samples came from propagation (exec/satisfy.ts), without Z3. */
+  satisfied: number;
 }
 
 export interface BingoModel {
@@ -49,7 +51,7 @@ export interface BingoOptions {
   readonly traces: TraceOptions;
   /** Largest callee (in blocks) that is inlined. */
   readonly maxInlineBlocks: number;
-  /** Most Z3 questions per function (answered by Z3 or from its cache). */
+  /** Most Z3 questions per function (answered by Z3 or from its cache; constraints propagation satisfies ask none). */
   readonly solverBudget: number;
 }
 
@@ -59,6 +61,10 @@ export const DEFAULT_BINGO: BingoOptions = { idf: false, inline: true, traces: D
 const TERMINATION = new Set(['exit', '_exit', '_Exit', 'abort', '__stack_chk_fail', '__assert_fail', '__assert', 'err', 'errx',
   'verr', 'verrx', '__fortify_fail', '__chk_fail', 'longjmp', 'siglongjmp', 'pthread_exit', 'quick_exit', 'error']);
 
+/**
+ * bingo-2: constrained samples seeded by propagation or a history-free Z3; a function whose every
+ * trace is compiler code keeps them (signatures changed).
+ */
 export const BINGO_VERSION = 'bingo-2';
 
 interface Own { sigs: Map<number, SignatureEvidence>; counts: TraceCounts }
@@ -67,7 +73,7 @@ const OWN_MODELS = new WeakMap<Program, Map<string, Promise<Own>>>();
 const featureKey = (o: BingoOptions) => `${o.traces.k}/${o.traces.maxTraces}/${o.solverBudget}`;
 
 /** Time spent analysing, and how much of it in Z3 (the benchmark reports the share). */
-export interface BingoTimings { analyseMs: number; solverMs: number; solverQueries: number; solverCacheHits: number }
+export interface BingoTimings { analyseMs: number; solverMs: number; solverAsked: number; solverQueries: number; solverCacheHits: number }
 
 export class BingoMethod implements SimilarityMethod<BingoModel> {
   readonly name: string;
@@ -126,7 +132,7 @@ export class BingoMethod implements SimilarityMethod<BingoModel> {
   }
 
   private async ownModel(program: Program, lifter: Lifter, f: FunctionInfo): Promise<Own> {
-    const counts: TraceCounts = { traces: 0, kept: 0, noise: 0, infeasible: 0, failed: 0, solved: 0 };
+    const counts: TraceCounts = { traces: 0, kept: 0, noise: 0, infeasible: 0, failed: 0, solved: 0, satisfied: 0 };
     const sigs = new Map<number, SignatureEvidence>();
     const ex = new TraceExecutor(program, lifter, f);
     const askedBefore = this.solver.stats.asked;
@@ -135,7 +141,9 @@ export class BingoMethod implements SimilarityMethod<BingoModel> {
     const pending: { path: readonly number[]; verdict: Promise<{ ok: true; v: TraceVerdict } | { ok: false; e: unknown }> }[] = [];
     const sign = (path: readonly number[], trace: PartialTrace) => {
       // Z3 answers in milliseconds, not microseconds: a per-function budget keeps it from dominating.
-      // Questions count when asked (cached or not), so features never depend on analysis order.
+      // Questions count when asked, cached or not, so features never depend on analysis order:
+      // signTrace asks (only where propagation finds no model) before it first waits, so the count
+      // here is this function's own, whatever other functions' traces are pending.
       const budgetLeft = this.solver.stats.asked - askedBefore < this.options.solverBudget;
       const verdict = signTrace(trace, budgetLeft ? this.solver : undefined).then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, e }));
       pending.push({ path, verdict });
@@ -161,7 +169,8 @@ export class BingoMethod implements SimilarityMethod<BingoModel> {
       const verdict = r.v;
       if (verdict.status === 'infeasible') { counts.infeasible++; continue; }
       counts.kept++;
-      if (verdict.solver) counts.solved++;
+      if (verdict.source === 'solver') counts.solved++;
+      else if (verdict.source === 'satisfied') counts.satisfied++;
       for (const s of verdict.signatures) if (!sigs.has(s.hash)) sigs.set(s.hash, { blocks: path, where: s.where, samples: s.samples });
     }
     return { sigs, counts };
@@ -228,7 +237,7 @@ export class BingoMethod implements SimilarityMethod<BingoModel> {
 
   get timings(): BingoTimings {
     const z = this.solver.stats;
-    return { analyseMs: this.analyseMs, solverMs: z.ms, solverQueries: z.queries, solverCacheHits: z.cacheHits };
+    return { analyseMs: this.analyseMs, solverMs: z.ms, solverAsked: z.asked, solverQueries: z.queries, solverCacheHits: z.cacheHits };
   }
 
   /** Time Z3 took to start (once per process), included in `timings.solverMs`. */

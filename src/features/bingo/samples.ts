@@ -4,10 +4,12 @@
  * signatures compare across binaries and databases. Inputs are put in an order-free canonical
  * order (structure decides, register names do not), all outputs and the path constraint are
  * evaluated jointly per assignment, and each output's values on the rows where the path holds
- * are hashed. Where the constraint leaves too few rows, Z3 supplies satisfying assignments (at
- * most 3), or proves the trace infeasible.
+ * are hashed. Where the constraint leaves too few rows, a satisfying assignment found by
+ * propagation (exec/satisfy.ts) or else by Z3 seeds at most 3 rows; Z3 may also prove the trace
+ * infeasible.
  */
 import type { Concrete } from '../../exec/concrete.js';
+import { satisfy } from '../../exec/satisfy.js';
 import type { PathSolver } from '../../exec/solver.js';
 import type { Sym } from '../../exec/symbolic.js';
 import { SymEvaluator, argsOf, forEachNode, isCommutative, truncate } from '../../exec/symbolic.js';
@@ -62,8 +64,11 @@ export interface IoSignature {
   readonly samples: readonly IoSample[];
 }
 
+/** Where a trace's rows came from: the fixed table, rows built from its constants, propagation, Z3. */
+export type SampleSource = 'table' | 'guided' | 'satisfied' | 'solver';
+
 export type TraceVerdict =
-  | { readonly status: 'ok'; readonly signatures: readonly IoSignature[]; readonly solver: boolean }
+  | { readonly status: 'ok'; readonly signatures: readonly IoSignature[]; readonly source: SampleSource }
   | { readonly status: 'infeasible' };
 
 const low32 = (v: Concrete): number => (typeof v === 'number' ? (v % 0x100000000) | 0 : Number(BigInt.asIntN(32, v)));
@@ -101,21 +106,27 @@ export async function signTrace(trace: PartialTrace, solver: PathSolver | undefi
       if (ev.value(trace.constraint) !== 0) rows.push({ id: 200 + r, values: guided[r]! });
     }
   }
-  let usedSolver = false;
-  if (rows.length < MIN_ROWS && !constant && solver) {
-    const res = await solver.solve(trace.constraint, inputs, 1);
-    if (res.status === 'unsat') return { status: 'infeasible' };
-    if (res.status === 'sat') {
-      usedSolver = true;
-      // Z3's model depends on its history (which queries came before), so it only seeds the rows:
-      // it is moved to a canonical one (every input, in canonical order, takes the first preferred
-      // value that keeps the constraint true), and up to N = 3 rows are derived from that by
-      // starting the preferences further along. Signatures then do not depend on analysis order.
+  let source: SampleSource = rows.length > 0 && rows[0]!.id >= 200 ? 'guided' : 'table';
+  if (rows.length < MIN_ROWS && !constant) {
+    // Propagation satisfies most constraints the rows miss, deterministically and in microseconds;
+    // Z3 is asked only where it fails (and then counts against the function's solver budget).
+    let seed = satisfy(trace.constraint, inputs);
+    if (seed) source = 'satisfied';
+    else if (solver) {
+      const res = await solver.solve(trace.constraint, inputs, 1);
+      if (res.status === 'unsat') return { status: 'infeasible' };
+      if (res.status === 'sat') { source = 'solver'; seed = res.models[0]!.map((v, j) => truncate(v, inputs[j]!.width)); }
+    }
+    if (seed) {
+      // The seed only starts the rows: it is moved to a canonical model (every input, in canonical
+      // order, takes the first preferred value that keeps the constraint true), and up to N = 3
+      // rows are derived from that by starting the preferences further along. Either seed is a
+      // pure function of the constraint (satisfy.ts; solver.ts asks each question in a fresh Z3
+      // context), so the rows are too, whatever was analysed before.
       const seen = new Set<string>();
       rows = [];
-      const z3 = res.models[0]!.map((v, j) => truncate(v, inputs[j]!.width));
       const prefs = [...PREFERRED, ...[...near].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))];
-      const base = canonicalModel(ev, trace.constraint, inputs, canonicalModel(ev, trace.constraint, inputs, z3, prefs), prefs);
+      const base = canonicalModel(ev, trace.constraint, inputs, canonicalModel(ev, trace.constraint, inputs, seed, prefs), prefs);
       for (let k = 0; k < MAX_MODELS; k++) {
         const values = k === 0 ? base : canonicalModel(ev, trace.constraint, inputs, base, prefs.slice(k));
         const key = values.join(',');
@@ -140,7 +151,7 @@ export async function signTrace(trace: PartialTrace, solver: PathSolver | undefi
     return { hash: h.value(), where: o.where, samples };
   });
   for (const c of trace.calls) signatures.push({ hash: hashString(`call:${c}`), where: `call:${c}`, samples: [] });
-  return { status: 'ok', signatures, solver: usedSolver };
+  return { status: 'ok', signatures, source };
 }
 
 const GUIDED_ROWS = 16;
