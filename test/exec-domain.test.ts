@@ -86,6 +86,23 @@ describe('concrete domain', () => {
     assert.equal(f([1, 2n]), f([1, 2n]));
     assert.notEqual(f([1, 2n]), f([2, 1n]));
   });
+  it('opaque values are FNV-1a (64-bit) over the name and the arguments\' low 64 bits, at every width', () => {
+    // The reference: BigInt FNV-1a, as the domain defined it before it was computed on 32-bit halves.
+    const reference = (name: string, args: readonly (number | bigint)[]) => {
+      let h = 0xcbf29ce484222325n;
+      const mix = (b: bigint) => { h = BigInt.asUintN(64, (h ^ b) * 0x100000001b3n); };
+      for (let i = 0; i < name.length; i++) mix(BigInt(name.charCodeAt(i)));
+      for (const a of args) mix(BigInt(a));
+      return h;
+    };
+    const args: (number | bigint)[][] = [[], [0], [1, 2], [0xffffffff, 2 ** 32, 2 ** 53 - 1], [-1, -(2 ** 52), -12345678901], [2n ** 64n - 1n, 2n ** 127n + 5n], [0x80000000, -0x80000000]];
+    for (const w of [1, 8, 16, 32, 33, 53, 54, 64, 128]) {
+      for (const name of ['addsd', 'fpu:fld', '']) {
+        const f = concrete.opaque(name, w);
+        for (const a of args) assert.equal(f(a), concrete.constant(w, reference(name, a) & ((1n << BigInt(w)) - 1n)), `${name}/${w} ${a.join(',')}`);
+      }
+    }
+  });
 });
 
 describe('concrete memory', () => {

@@ -41,6 +41,7 @@ const MAX_GOALS = 256;
 const MAX_DEPTH = 48;
 /** Inputs of a comparison's side searched where its steps do not invert. */
 const SEARCHED_INPUTS = 3;
+const NONE: ReadonlySet<number> = new Set();
 
 /** A comparison operand: an expression, or a constant a rewrite made (at the other operand's width). */
 type Side = Sym | { readonly kind: 'value'; readonly width: number; readonly value: Concrete };
@@ -172,6 +173,7 @@ class Search {
   private fixed: Uint8Array;
   private readonly column = new Map<Sym, number>();
   private readonly supports = new Map<Sym, readonly number[]>();
+  private readonly clear = new Map<Sym, ReadonlySet<number>>();
   /** Goals a candidate must keep holding while a failed goal is repaired. */
   private guard: readonly Goal[] = [];
   /** Whether `ev` holds the current values' evaluation. */
@@ -267,6 +269,27 @@ class Search {
     return r;
   }
 
+  /**
+   * Positions of the inputs an expression reads other than through an opaque operation. Through
+   * one (unmodelled floating point), the value is a hash of the input: a binary search is no
+   * better than a few probes, and with wide operands each of its evaluations is costly.
+   */
+  private clearSupport(s: Side): ReadonlySet<number> {
+    if (s.kind === 'value' || s.kind === 'const' || s.kind === 'opaque') return NONE;
+    let r = this.clear.get(s);
+    if (r) return r;
+    if (s.kind === 'input') {
+      const j = this.column.get(s);
+      r = j === undefined ? NONE : new Set([j]);
+    } else {
+      const all = new Set<number>();
+      for (const a of s.args) for (const j of this.clearSupport(a)) all.add(j);
+      r = all;
+    }
+    this.clear.set(s, r);
+    return r;
+  }
+
   private goalSupport(g: Goal): readonly number[] {
     if (g.kind === 'atom') return [...new Set([...this.support(g.a), ...this.support(g.b)])].sort((x, y) => x - y);
     return [...new Set(g.alternatives.flatMap((alt) => alt.flatMap((x) => this.goalSupport(x))))].sort((x, y) => x - y);
@@ -350,8 +373,9 @@ class Search {
       }
       // Steps that do not invert: search the side's free inputs, latest first.
       const inputs = this.support(side).filter((k) => !this.fixed[k]).reverse().slice(0, SEARCHED_INPUTS);
+      const searchable = this.clearSupport(side);
       for (const k of inputs) {
-        for (const t of targets) {
+        for (const t of searchable.has(k) ? targets : []) {
           const saved = this.save();
           if (this.search(side, k, t) && this.accepts(g)) return true;
           this.restore(saved);
