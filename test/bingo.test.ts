@@ -129,6 +129,26 @@ describe('BinGo signatures', () => {
   const plain = new BingoMethod({ ...DEFAULT_BINGO, inline: false });
   after(() => plain.close());
 
+  it('getters of different fields differ; the same field through another register does not', async () => {
+    // return p->f: the output is a load, a fresh input whatever the offset, so only the field tells.
+    const getter = async (reg: string, offset: bigint, width = 32, base = reg) => {
+      const d = new SymbolicDomain();
+      const mem = new SymbolicMemory(d);
+      const p = d.input(`r:${base}`, 64);
+      const value = d.mkExt('zext', mem.load(offset ? d.mkBinop('add', p, d.const(64, offset)) : p, width), 64);
+      const trace: PartialTrace = { blocks: [0], instructions: 2, noise: 1, outputs: [{ where: `reg:${reg}`, value }], constraint: d.const(1, 1n), calls: [] };
+      const v = await signTrace(trace, undefined);
+      assert.equal(v.status, 'ok');
+      return v.status === 'ok' ? v.signatures.map((x) => x.hash).sort() : [];
+    };
+    assert.deepEqual(await getter('rdi', 8n), await getter('x0', 8n), 'x86-64 and AArch64 read the same field');
+    assert.notDeepEqual(await getter('rdi', 8n), await getter('rdi', 16n), 'another field');
+    assert.notDeepEqual(await getter('rdi', 0n), await getter('rdi', 8n), 'the first field');
+    assert.notDeepEqual(await getter('rdi', 8n, 32), await getter('rdi', 8n, 16), 'another width');
+    // Frame slots (spills, stack arguments) depend on the compiler: no field signature for them.
+    assert.deepEqual(await getter('rdi', 8n, 32, 'rsp'), await getter('rdi', 24n, 32, 'rsp'));
+  });
+
   it('input order is canonical: a - b and the same with inputs renamed give one order', () => {
     const d = new SymbolicDomain();
     const a = d.input('r:eax', 32), b = d.input('r:ebx', 32), c = d.input('r:x1', 32), e = d.input('r:x0', 32);

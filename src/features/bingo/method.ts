@@ -63,7 +63,7 @@ const TERMINATION = new Set(['exit', '_exit', '_Exit', 'abort', '__stack_chk_fai
 
 /**
  * bingo-2: constrained samples seeded by propagation or a history-free Z3; a function whose every
- * trace is compiler code keeps them (signatures changed).
+ * trace is compiler code keeps them; outputs that are a field's value name the field (signatures changed).
  */
 export const BINGO_VERSION = 'bingo-2';
 

@@ -151,7 +151,30 @@ export async function signTrace(trace: PartialTrace, solver: PathSolver | undefi
     return { hash: h.value(), where: o.where, samples };
   });
   for (const c of trace.calls) signatures.push({ hash: hashString(`call:${c}`), where: `call:${c}`, samples: [] });
+  for (const f of fieldReads(outs.map((o) => o.value))) signatures.push({ hash: hashString(f), where: f, samples: [] });
   return { status: 'ok', signatures, source };
+}
+
+/** Registers that address the frame or globals (stack, frame, global and GOT pointers), by input name. */
+const FRAME_INPUTS = new Set(['r:rsp', 'r:esp', 'r:rbp', 'r:ebp', 'r:sp', 'r:x29', 'r:fp', 'r:r11', 'r:r7', 'r:s8', 'r:gp', 'r:ebx']);
+
+/**
+ * The fields read by outputs that are a field's value (`return p->b`, an extension of it): loads
+ * at `p + c` (or `p`) through a pointer that is not a frame or global register, as
+ * `field:WIDTH:c`. A load is a fresh input, so without these every getter has one signature,
+ * whichever field it returns. Offsets agree across architectures of one pointer size, not
+ * always across pointer sizes: so only such outputs, where the values alone cannot tell.
+ */
+function fieldReads(outputs: readonly Sym[]): string[] {
+  const found = new Set<string>();
+  for (let x of outputs) {
+    while (x.kind === 'zext' || x.kind === 'sext' || (x.kind === 'extract' && x.lo === 0)) x = x.args[0];
+    if (x.kind !== 'input' || !x.name.startsWith('mem') || x.args.length !== 1) continue;
+    const a = x.args[0]!;
+    const [base, off] = a.kind === 'binop' && a.op === 'add' && a.args[1].kind === 'const' ? [a.args[0], BigInt.asIntN(a.width, a.args[1].value)] : [a, 0n];
+    if (base.kind === 'input' && !FRAME_INPUTS.has(base.name) && off >= 0n && off < 0x10000n) found.add(`field:${x.width}:${off}`);
+  }
+  return [...found].sort();
 }
 
 const GUIDED_ROWS = 16;
