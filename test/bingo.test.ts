@@ -149,6 +149,21 @@ describe('BinGo signatures', () => {
     assert.deepEqual(await getter('rdi', 8n, 32, 'rsp'), await getter('rdi', 24n, 32, 'rsp'));
   });
 
+  it('a model survives encode → JSON → decode, evidence included (stored as one string, read on demand)', async () => {
+    const p = await load(fixture('aarch64', 'O2', 'records').path);
+    const models = await plain.analyse(p, named(p));
+    for (const m of models) {
+      const stored = JSON.parse(JSON.stringify(plain.encode(m))) as { evidence: unknown };
+      assert.equal(typeof stored.evidence, 'string');
+      const back = plain.decode(stored);
+      assert.deepEqual(back.sigs, m.sigs);
+      assert.deepEqual([...back.evidence], [...m.evidence]);
+      // Records written before evidence became a string still decode.
+      const older = plain.decode({ ...stored, evidence: JSON.parse(stored.evidence as string) as unknown });
+      assert.deepEqual([...older.evidence], [...m.evidence]);
+    }
+  });
+
   it('input order is canonical: a - b and the same with inputs renamed give one order', () => {
     const d = new SymbolicDomain();
     const a = d.input('r:eax', 32), b = d.input('r:ebx', 32), c = d.input('r:x1', 32), e = d.input('r:x0', 32);

@@ -45,6 +45,9 @@ export interface BingoModel {
   readonly inlined: readonly number[];
 }
 
+/** A signature's evidence as stored: hash, blocks, where, samples (inputs then output), inlined-from address. */
+type EncodedEvidence = [number, number[], string, number[][], number | null];
+
 export interface BingoOptions {
   readonly idf: boolean;
   readonly inline: boolean;
@@ -202,19 +205,28 @@ export class BingoMethod implements SimilarityMethod<BingoModel> {
     };
   }
 
+  /**
+   * Evidence is stored as one JSON string inside the record: `search` decodes every stored
+   * model to rank them but reads the evidence of only the best few, so it is parsed on first use
+   * (thousands of small arrays per record made decoding a database mostly garbage collection).
+   */
   encode(m: BingoModel): unknown {
-    return {
-      sigs: m.sigs, counts: m.counts, inlined: m.inlined,
-      evidence: [...m.evidence].map(([h, e]) => [h, e.blocks, e.where, e.samples.map((s) => [...s.inputs, s.output]), e.inlinedFrom ?? null]),
-    };
+    const evidence = [...m.evidence].map(([h, e]) => [h, e.blocks, e.where, e.samples.map((s) => [...s.inputs, s.output]), e.inlinedFrom ?? null]);
+    return { sigs: m.sigs, counts: m.counts, inlined: m.inlined, evidence: JSON.stringify(evidence) };
   }
 
   decode(json: unknown): BingoModel {
-    const j = json as { sigs: number[]; counts: TraceCounts; inlined: number[]; evidence: [number, number[], string, number[][], number | null][] };
-    const evidence = new Map<number, SignatureEvidence>(j.evidence.map(([h, blocks, where, samples, from]) => [h, {
-      blocks, where, samples: samples.map((s) => ({ inputs: s.slice(0, -1), output: s[s.length - 1]! })), ...(from !== null ? { inlinedFrom: from } : {}),
-    }]));
-    return { sigs: j.sigs, counts: j.counts, inlined: j.inlined, evidence };
+    const j = json as { sigs: number[]; counts: TraceCounts; inlined: number[]; evidence: string | EncodedEvidence[] };
+    let evidence: Map<number, SignatureEvidence> | undefined;
+    const entries = () => (typeof j.evidence === 'string' ? JSON.parse(j.evidence) as EncodedEvidence[] : j.evidence);
+    return {
+      sigs: j.sigs, counts: j.counts, inlined: j.inlined,
+      get evidence() {
+        return evidence ??= new Map<number, SignatureEvidence>(entries().map(([h, blocks, where, samples, from]) => [h, {
+          blocks, where, samples: samples.map((x) => ({ inputs: x.slice(0, -1), output: x[x.length - 1]! })), ...(from !== null ? { inlinedFrom: from } : {}),
+        }]));
+      },
+    };
   }
 
   explain(q: BingoModel, t: BingoModel, limit: number): unknown[] {
