@@ -20,7 +20,8 @@ import { mask } from '../ir/ir.js';
 import type { Concrete } from './concrete.js';
 import { concrete, toBigInt } from './concrete.js';
 import type { Sym } from './symbolic.js';
-import { SymEvaluator, forEachNode, truncate } from './symbolic.js';
+import { SymEvaluator, forEachNode, negateCmp, truncate } from './symbolic.js';
+import { assertNever } from '../util/errors.js';
 
 export interface SatisfyOptions {
   /** Starting points tried in turn: every input set to this value (at its width). */
@@ -83,7 +84,9 @@ function collect(e: Sym, want: boolean, out: Goal[], depth: number): boolean {
       }
       break;
     }
-    default: break;
+    // Any other 1-bit value is one goal: it equals `want`.
+    case 'input': case 'unop': case 'zext': case 'sext': case 'extract': case 'concat': case 'ite': case 'opaque': break;
+    default: return assertNever(e, 'expression');
   }
   out.push(atom('eq', e, value(1, want ? 1n : 0n)));
   return true;
@@ -91,7 +94,7 @@ function collect(e: Sym, want: boolean, out: Goal[], depth: number): boolean {
 
 /** `x op y` (or its negation) as goals, with the rewrites that expose an input to invert. */
 function addAtom(op: CmpOp, a: Side, b: Side, want: boolean, out: Goal[], depth: number): boolean {
-  if (!want) [op, a, b] = negate(op, a, b);
+  if (!want) [op, a, b] = negateCmp(op, a, b);
   const ca = constantOf(a), cb = constantOf(b);
   if (ca !== undefined && cb !== undefined) return foldCmp(op, a.width, ca, cb);
   if ((op === 'eq' || op === 'ne') && (ca !== undefined || cb !== undefined)) {
@@ -113,18 +116,6 @@ function addAtom(op: CmpOp, a: Side, b: Side, want: boolean, out: Goal[], depth:
 }
 
 const atom = (op: CmpOp, a: Side, b: Side): Atom => ({ kind: 'atom', op, a, b, test: concrete.cmp(op, a.width) });
-
-/** The comparison that holds exactly when `a op b` does not. */
-function negate(op: CmpOp, a: Side, b: Side): [CmpOp, Side, Side] {
-  switch (op) {
-    case 'eq': return ['ne', a, b];
-    case 'ne': return ['eq', a, b];
-    case 'ult': return ['ule', b, a];
-    case 'ule': return ['ult', b, a];
-    case 'slt': return ['sle', b, a];
-    case 'sle': return ['slt', b, a];
-  }
-}
 
 /** Some of `xs` equal to `want`: a choice (one alternative kept as plain conjuncts). */
 function choice(xs: readonly Sym[], want: boolean, out: Goal[], depth: number): boolean {
@@ -409,12 +400,13 @@ class Search {
       }
       case 'opaque': return false;
       case 'unop': {
-        const x = s.args[0];
-        switch (s.op) {
+        const x = s.args[0], op = s.op;
+        switch (op) {
           case 'not': return this.invert(x, ~t & M, depth + 1);
           case 'neg': return this.invert(x, -t & M, depth + 1);
           case 'bswap': return this.invert(x, foldUnary('bswap', w, t), depth + 1);
-          default: return false;
+          case 'popcount': case 'clz': case 'ctz': return false;
+          default: return assertNever(op, 'unary operation');
         }
       }
       case 'cmp': return this.solveAll(this.goalsOf(s, t), depth + 1);
@@ -444,7 +436,7 @@ class Search {
         // The other branch already has the value: switch the condition.
         return this.free(c) >= 0 && this.value(other) === t && this.invert(c, taken ? 0n : 1n, depth + 1);
       }
-      default: return false;
+      default: return assertNever(s, 'expression');
     }
   }
 

@@ -70,12 +70,24 @@ export interface FreshScope {
   readonly parent: FreshScope | undefined;
 }
 
-/** Operations' indices in interning keys. */
-const OP_INDEX = new Map<string, number>([
-  ...(['not', 'neg', 'bswap', 'popcount', 'clz', 'ctz'] as const).map((o, i): [string, number] => [o, i]),
-  ...(['add', 'sub', 'mul', 'and', 'or', 'xor', 'shl', 'lshr', 'ashr', 'rotl', 'rotr', 'udiv', 'sdiv', 'urem', 'srem'] as const).map((o, i): [string, number] => [o, i]),
-  ...(['eq', 'ne', 'ult', 'ule', 'slt', 'sle'] as const).map((o, i): [string, number] => [o, i]),
-]);
+const UNOPS: readonly UnOp[] = ['not', 'neg', 'bswap', 'popcount', 'clz', 'ctz'];
+const BINOPS: readonly BinOp[] = ['add', 'sub', 'mul', 'and', 'or', 'xor', 'shl', 'lshr', 'ashr', 'rotl', 'rotr', 'udiv', 'sdiv', 'urem', 'srem'];
+const CMPOPS: readonly CmpOp[] = ['eq', 'ne', 'ult', 'ule', 'slt', 'sle'];
+/** An operation's index among its kind's (in interning keys and the evaluator's operation cache). */
+const OP_INDEX = new Map<string, number>([UNOPS, BINOPS, CMPOPS].flatMap((ops) => ops.map((o, i): [string, number] => [o, i])));
+
+/** The comparison that holds exactly when `a op b` does not: not(a == b) is a != b, not(a <u b) is b <=u a. */
+export function negateCmp<T>(op: CmpOp, a: T, b: T): [CmpOp, T, T] {
+  switch (op) {
+    case 'eq': return ['ne', a, b];
+    case 'ne': return ['eq', a, b];
+    case 'ult': return ['ule', b, a];
+    case 'ule': return ['ult', b, a];
+    case 'slt': return ['sle', b, a];
+    case 'sle': return ['slt', b, a];
+    default: return assertNever(op, 'comparison');
+  }
+}
 /** Heads of interning keys: what a node is, apart from its operands. */
 const enum Head { Unop = 1, Binop, Cmp, Zext, Sext, Extract, Concat, ExtractResult }
 const head = (h: Head, op: number, width: number, lo = 0) => ((h * 32 + op) * 256 + width) * 256 + lo;
@@ -209,9 +221,9 @@ export class SymbolicDomain implements Domain<Sym> {
     return this.inputOver(name, width, args, args.some((a) => this.isOverFresh(a)));
   }
 
-  /** An input never equal to another (a memory load, a call result). */
+  /** An input never equal to another (a memory load, a call result): its name is unique, so there is nothing to look up or intern. */
   freshInput(name: string, width: number, args: readonly Sym[] = []): Sym {
-    return this.inputOver(`${name}#${this.fresh++}`, width, args, true);
+    return this.made(true, node('input', this.nextId, width, 0n, '', 0, `${name}#${this.fresh++}`, args));
   }
 
   private inputOver(name: string, width: number, args: readonly Sym[], overFresh: boolean): Sym {
@@ -259,18 +271,7 @@ export class SymbolicDomain implements Domain<Sym> {
         if (a === b) return this.const(w, 0n);
         if (bc !== undefined && a.kind === 'binop' && a.op === 'xor' && a.args[1].kind === 'const') return this.mkBinop('xor', a.args[0], this.const(w, a.args[1].value ^ bc));
         // Negated comparisons: not(a == b) is a != b, not(a <u b) is b <=u a.
-        if (w === 1 && bc === 1n && a.kind === 'cmp') {
-          const [x, y] = a.args, cop = a.op;
-          switch (cop) {
-            case 'eq': return this.mkCmp('ne', x, y);
-            case 'ne': return this.mkCmp('eq', x, y);
-            case 'ult': return this.mkCmp('ule', y, x);
-            case 'ule': return this.mkCmp('ult', y, x);
-            case 'slt': return this.mkCmp('sle', y, x);
-            case 'sle': return this.mkCmp('slt', y, x);
-            default: return assertNever(cop, 'comparison');
-          }
-        }
+        if (w === 1 && bc === 1n && a.kind === 'cmp') return this.mkCmp(...negateCmp(a.op, a.args[0], a.args[1]));
         break;
       case 'shl': case 'lshr': case 'ashr': case 'rotl': case 'rotr':
         if (bc === 0n) return a;
@@ -458,16 +459,13 @@ type FnN = (args: readonly Concrete[]) => Concrete;
  * the same few.
  */
 const OPERATIONS = new Map<string | number, Fn1 | Fn2 | FnN>();
-const UNOPS = ['not', 'neg', 'bswap', 'popcount', 'clz', 'ctz'] as const;
-const BINOPS = ['add', 'sub', 'mul', 'and', 'or', 'xor', 'shl', 'lshr', 'ashr', 'rotl', 'rotr', 'udiv', 'sdiv', 'urem', 'srem'] as const;
-const CMPOPS = ['eq', 'ne', 'ult', 'ule', 'slt', 'sle'] as const;
 const code = (k: number, a: number, b = 0, c = 0) => ((k * 256 + a) * 256 + b) * 256 + c;
 function operation(s: Sym): Fn1 | Fn2 | FnN {
   let key: string | number;
   switch (s.kind) {
-    case 'unop': key = code(1, UNOPS.indexOf(s.op), s.width); break;
-    case 'binop': key = code(2, BINOPS.indexOf(s.op), s.width); break;
-    case 'cmp': key = code(3, CMPOPS.indexOf(s.op), s.args[0].width); break;
+    case 'unop': key = code(1, OP_INDEX.get(s.op)!, s.width); break;
+    case 'binop': key = code(2, OP_INDEX.get(s.op)!, s.width); break;
+    case 'cmp': key = code(3, OP_INDEX.get(s.op)!, s.args[0].width); break;
     case 'zext': key = code(4, s.args[0].width, s.width); break;
     case 'sext': key = code(5, s.args[0].width, s.width); break;
     case 'extract': key = code(6, s.lo, s.width, s.args[0].width); break;
@@ -497,8 +495,8 @@ function operation(s: Sym): Fn1 | Fn2 | FnN {
 
 /**
  * Evaluates a set of expressions on concrete inputs with the concrete domain's operations:
- * compiled once into a flat, topologically ordered program (opcodes and operand slots in typed
- * arrays, constants placed once), run once per assignment. No closure per node: a trace's
+ * compiled once into a flat, topologically ordered program (parallel arrays of opcodes,
+ * operations and operand slots; constants placed once), run once per assignment. No closure per node: a trace's
  * evaluator is made for every trace signed, so making it must be cheap.
  */
 export class SymEvaluator {
