@@ -5,7 +5,7 @@
  *   node dist/scripts/bench-index.js [--method bingo] [BIN…]   (default: the system's libz)
  * It runs with the CLI's heap settings (src/cli/heap.ts), so the figures are those of `semblance index`.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { methodByName } from '../src/search/methods.js';
 import { BingoMethod, DEFAULT_BINGO } from '../src/features/bingo/method.js';
 import { indexFile } from '../src/search/query.js';
 import { SqliteStore } from '../src/store/sqlite.js';
-import { median } from './median.js';
+import { median, systemLibz } from './median.js';
 import { needsRoomyHeap, rerunWithRoomyHeap } from '../src/cli/heap.js';
 
 // Measured as the CLI runs it: with its young generation size (src/cli/heap.ts).
@@ -22,7 +22,7 @@ if (needsRoomyHeap()) process.exit(await rerunWithRoomyHeap());
 const argv = process.argv.slice(2);
 const mi = argv.indexOf('--method');
 const methodName = mi >= 0 ? argv.splice(mi, 2)[1]! : 'bingo';
-const files = argv.length ? argv : ['/lib/x86_64-linux-gnu/libz.so.1', '/usr/lib/x86_64-linux-gnu/libz.so.1'].filter(existsSync).slice(0, 1);
+const files = argv.length ? argv : [systemLibz()].filter((f) => f !== undefined);
 const runs = Number(process.env.RUNS ?? 3);
 
 for (const file of files) {

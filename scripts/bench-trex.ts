@@ -16,13 +16,13 @@ import { chunkRanges, chunkSequence } from '../src/model/sequences.js';
 import { buildProgram } from '../src/program/build.js';
 import { analysable } from '../src/search/analyse.js';
 import { modelDir, readModelCard } from '../src/search/trex.js';
-import { median } from './median.js';
+import { median, systemLibz } from './median.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, fallback: string) => { const i = argv.indexOf(name); return i >= 0 ? argv.splice(i, 2)[1]! : fallback; };
 const dir = opt('--model', modelDir());
 const threads = Number(opt('--threads', '2'));
-const file = argv[0] ?? ['/lib/x86_64-linux-gnu/libz.so.1', '/usr/lib/x86_64-linux-gnu/libz.so.1'].find(existsSync)!;
+const file = argv[0] ?? systemLibz()!;
 const runs = Number(process.env.RUNS ?? 5);
 
 const card = readModelCard(dir);

@@ -6,12 +6,13 @@
  *   node dist/scripts/bingo-order.js compare A.json B.json
  * (default binary: the system's libz.)
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { BingoMethod, DEFAULT_BINGO } from '../src/features/bingo/method.js';
 import { analysable, openImage } from '../src/search/analyse.js';
 import { buildProgram } from '../src/program/build.js';
 import { Hasher, mix32 } from '../src/util/hash.js';
+import { systemLibz } from './median.js';
 
 interface Dump {
   file: string;
@@ -28,7 +29,7 @@ const cmd = argv.shift();
 if (cmd === 'dump') {
   const order = opt('--order', 'forward');
   const out = opt('--out', '');
-  const file = argv[0] ?? ['/lib/x86_64-linux-gnu/libz.so.1', '/usr/lib/x86_64-linux-gnu/libz.so.1'].find(existsSync)!;
+  const file = argv[0] ?? systemLibz()!;
   const program = await buildProgram(openImage(file).image);
   let fs = analysable(program);
   if (order === 'reverse') fs = [...fs].reverse();
